@@ -1,0 +1,16 @@
+"""Blueprint registration: one package per area of the site."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach every area of the site to the application."""
+    from forum.blueprints import admin, api, auth, forum, users
+
+    app.register_blueprint(forum.bp)
+    app.register_blueprint(auth.bp, url_prefix="/auth")
+    app.register_blueprint(users.bp)
+    app.register_blueprint(admin.bp, url_prefix="/admin")
+    app.register_blueprint(api.bp, url_prefix="/api/v1")

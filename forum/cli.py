@@ -1,0 +1,103 @@
+"""The `flask --app wsgi forum ...` commands."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from flask_migrate import upgrade
+
+from forum.errors import ForumError
+from forum.extensions import db
+from forum.models import Role
+from forum.services import accounts, api_tokens, demo, members, reference
+
+forum_cli = AppGroup("forum", help="Agora administration commands.")
+
+
+def _fail(error: ForumError) -> None:
+    raise click.ClickException(error.message)
+
+
+@forum_cli.command("init")
+def init_command() -> None:
+    """Migrate the database to the latest schema and load reference data."""
+    upgrade()
+    countries, themes = reference.seed_reference_data()
+    click.echo(f"Database ready; added {countries} countries and {themes} themes.")
+
+
+@forum_cli.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", "display_name", required=True)
+@click.option("--password", required=True, prompt=True, hide_input=True)
+@click.option("--username", default=None, help="Defaults to the email's local part.")
+@click.option(
+    "--role", type=click.Choice([r.value for r in Role]), default=Role.MEMBER.value
+)
+@click.option("--country", "countries", multiple=True, help="Moderator scope.")
+@click.option("--theme", "themes", multiple=True, help="Moderator scope.")
+def create_user_command(
+    email, display_name, password, username, role, countries, themes
+) -> None:
+    """Create an active account (confirmed address) with a role and scope."""
+    try:
+        # Check the scope first: a typo must not leave a half-made account.
+        for code in countries:
+            reference.get_country(code)
+        for slug in themes:
+            reference.get_theme(slug)
+        user = accounts.create_confirmed_user(
+            email=email, display_name=display_name, password=password, username=username
+        )
+        if role != Role.MEMBER.value:
+            everywhere = role == Role.MODERATOR.value and not (countries or themes)
+            members.set_role(
+                _system_admin(),
+                user,
+                role=role,
+                everywhere=everywhere,
+                country_codes=[c.upper() for c in countries],
+                theme_slugs=themes,
+                reason="created from the command line",
+            )
+    except ForumError as error:
+        db.session.rollback()
+        _fail(error)
+    click.echo(f"Created {user.role.value} {user.username} <{user.email}>.")
+
+
+def _system_admin():
+    """Return a stand-in administrator for actions taken from the command line."""
+    from forum.models import User
+
+    return User(id=None, role=Role.ADMIN, username="cli")
+
+
+@forum_cli.command("create-token")
+@click.option("--email", required=True)
+@click.option("--name", default="command line", help="What the token is for.")
+def create_token_command(email: str, name: str) -> None:
+    """Print a new personal API token for an account."""
+    user = accounts.find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account has the address {email}.")
+    try:
+        _, secret = api_tokens.create_api_token(user, name=name)
+    except ForumError as error:
+        _fail(error)
+    click.echo(secret)
+
+
+@forum_cli.command("seed-demo")
+def seed_demo_command() -> None:
+    """Load the demo community; running it again adds nothing twice."""
+    reference.seed_reference_data()
+    added = demo.seed_demo_members()
+    click.echo(f"Added {added} demo members.")
+    click.echo(f"Every demo account's password: {demo.demo_password()}")
+
+
+def init_app(app: Flask) -> None:
+    """Register the command group."""
+    app.cli.add_command(forum_cli)

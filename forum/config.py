@@ -1,0 +1,84 @@
+"""Configuration classes; see README "Configuration" for every key."""
+
+from __future__ import annotations
+
+
+class Config:
+    """Defaults shared by every environment (the embedded SQLite profile)."""
+
+    # Filled in by create_app from the instance folder when left empty.
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SEARCH_INDEX_DIR: str | None = None
+    REDIS_URL: str | None = None
+
+    SITE_NAME = "Agora"
+    # "open": new accounts are active once their email is confirmed;
+    # "approval": they also wait for an administrator.
+    REGISTRATION_MODE = "open"
+    PASSWORD_MIN_LENGTH = 10
+    EMAIL_TOKEN_MAX_AGE = 2 * 24 * 3600
+    RESET_TOKEN_MAX_AGE = 3600
+
+    LANGUAGES = ["en", "fr", "ar", "es", "it"]
+    RTL_LANGUAGES = ["ar"]
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 587
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_USE_TLS = True
+    MAIL_USE_SSL = False
+    MAIL_DEFAULT_SENDER = "Agora <no-reply@agora.invalid>"
+    MAIL_OUTBOX_DIR: str | None = None
+
+    RATELIMIT_LOGIN = "10 per minute;50 per hour"
+    RATELIMIT_RESET = "5 per minute;20 per hour"
+    RATELIMIT_REGISTER = "5 per minute;30 per hour"
+
+    # Uploads (multipart) may carry attachments up to MAX_CONTENT_LENGTH, with
+    # each text part capped; every other body (forms, JSON) gets the small cap.
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 1024 * 1024
+    MAX_PLAIN_BODY_SIZE = 1024 * 1024
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = 60 * 24 * 3600
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session, which expires anyway
+
+    ADMIN_USERS_PER_PAGE = 50
+    # Static URLs carry a content hash (templating.asset_url), so cache for long.
+    SEND_FILE_MAX_AGE_DEFAULT = 365 * 24 * 3600
+
+
+class DevelopmentConfig(Config):
+    """Local development: the embedded profile with verbose errors."""
+
+
+class TestingConfig(Config):
+    """Test runs: each test passes its own database and index paths."""
+
+    TESTING = True
+    RATELIMIT_LOGIN = "5 per minute"
+
+
+class ProductionConfig(Config):
+    """Production: refuses to start without an explicit secret key."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+    REQUIRE_EXPLICIT_SECRET_KEY = True
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
