@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_migrate import upgrade
 
 from forum.errors import ForumError
 from forum.extensions import db
 from forum.models import Role
-from forum.services import accounts, api_tokens, demo, members, reference
+from forum.services import (
+    accounts,
+    api_tokens,
+    demo,
+    generator,
+    members,
+    notifications,
+    reference,
+)
 
 forum_cli = AppGroup("forum", help="Agora administration commands.")
 
@@ -95,7 +105,49 @@ def seed_demo_command() -> None:
     reference.seed_reference_data()
     added = demo.seed_demo_members()
     click.echo(f"Added {added} demo members.")
+    added = demo.seed_demo_threads()
+    click.echo(f"Added {added} demo discussions.")
     click.echo(f"Every demo account's password: {demo.demo_password()}")
+
+
+@forum_cli.command("generate")
+@click.option("--threads", type=click.IntRange(min=1), required=True)
+@click.option("--posts", type=click.IntRange(min=1), required=True, help="In all.")
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--big-thread", type=click.IntRange(min=0), default=0, show_default=True)
+def generate_command(threads: int, posts: int, seed: int, big_thread: int) -> None:
+    """Add a large deterministic forum (for benchmarks): N threads, M posts in all."""
+    reference.seed_reference_data()
+    try:
+        made = generator.generate(
+            threads=threads, posts=posts, seed=seed, big_thread=big_thread
+        )
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"Added {made.threads} threads, {made.posts} posts and {made.members} "
+        f"members; thread #1 is /threads/{made.first_thread_id}."
+    )
+
+
+@forum_cli.command("send-digests")
+@click.option(
+    "--base-url",
+    help="The site's address for links in the mails, e.g. https://agora.example "
+    "(default: built from SERVER_NAME).",
+)
+def send_digests_command(base_url: str | None) -> None:
+    """Email each daily-digest member what they have not read (once a day)."""
+    if not base_url and not current_app.config["SERVER_NAME"]:
+        raise click.ClickException("Give --base-url or set SERVER_NAME for links.")
+    # Links in mails need a site address; outside a request, give one.
+    with (
+        current_app.test_request_context(base_url=base_url)
+        if base_url
+        else nullcontext()
+    ):
+        sent = notifications.send_digests()
+    click.echo(f"Sent {sent} digests.")
 
 
 def init_app(app: Flask) -> None:

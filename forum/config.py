@@ -53,6 +53,25 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # tied to the session, which expires anyway
 
     ADMIN_USERS_PER_PAGE = 50
+
+    # Countries and themes are cached per process for this long.
+    REFERENCE_CACHE_SECONDS = 30
+    # The home page's thread counts, likewise (public counts only).
+    ACTIVITY_CACHE_SECONDS = 30
+
+    # Forum
+    THREADS_PER_PAGE = 30
+    POSTS_PER_PAGE = 50
+    # The first N posts of a new member wait in the approval queue.
+    POSTS_NEEDING_APPROVAL = 2
+    # Accounts younger than this many days get the stricter posting limits.
+    NEW_ACCOUNT_DAYS = 3
+    RATELIMIT_THREADS = "10 per hour"
+    RATELIMIT_THREADS_NEW_ACCOUNT = "3 per hour"
+    RATELIMIT_REPLIES = "30 per 10 minutes"
+    RATELIMIT_REPLIES_NEW_ACCOUNT = "6 per 10 minutes"
+    TITLE_MAX_LENGTH = 200
+    BODY_MAX_LENGTH = 50_000
     # Static URLs carry a content hash (templating.asset_url), so cache for long.
     SEND_FILE_MAX_AGE_DEFAULT = 365 * 24 * 3600
 

@@ -22,6 +22,24 @@ LANGUAGE_NAMES = {
 }
 
 
+# Languages members commonly speak around the Mediterranean, named in their own.
+SPOKEN_LANGUAGES = {
+    **LANGUAGE_NAMES,
+    "pt": "Português",
+    "el": "Ελληνικά",
+    "tr": "Türkçe",
+    "mt": "Malti",
+    "he": "עברית",
+    "ca": "Català",
+    "hr": "Hrvatski",
+    "sl": "Slovenščina",
+    "sq": "Shqip",
+    "bg": "Български",
+    "de": "Deutsch",
+    "zgh": "ⵜⴰⵎⴰⵣⵉⵖⵜ",
+}
+
+
 def select_locale() -> str:
     """Pick the UI language: the member's preference, the cookie, the browser."""
     languages = current_app.config["LANGUAGES"]

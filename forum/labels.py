@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
-from forum.models import AccountStatus, ActorType, Role
+from forum.models import AccountStatus, ActorType, FlagReason, NotificationKind, Role
 
 ACTOR_TYPE_LABELS = {
     ActorType.SSE_ENTERPRISE: _l("SSE enterprise (cooperative, mutual, association)"),
@@ -41,10 +42,56 @@ AUDIT_ACTION_LABELS = {
     "theme.update": _l("Theme edited"),
     "theme.retire": _l("Theme retired"),
     "theme.restore": _l("Theme restored"),
+    "thread.pin": _l("Discussion pinned"),
+    "thread.unpin": _l("Discussion unpinned"),
+    "thread.lock": _l("Discussion locked"),
+    "thread.unlock": _l("Discussion unlocked"),
+    "thread.feature": _l("Discussion featured"),
+    "thread.unfeature": _l("Discussion no longer featured"),
+    "thread.move": _l("Discussion moved"),
+    "thread.rename": _l("Discussion renamed"),
+    "thread.merge": _l("Discussions merged"),
+    "thread.split": _l("Discussion split"),
+    "thread.delete": _l("Discussion deleted"),
+    "thread.restore": _l("Discussion restored"),
+    "post.hide": _l("Post hidden"),
+    "post.unhide": _l("Post shown again"),
+    "post.approve": _l("Post approved"),
+    "post.reject": _l("Post rejected"),
+    "flag.hide": _l("Flag upheld: post hidden"),
+    "flag.dismiss": _l("Flag dismissed"),
 }
 
 TARGET_TYPE_LABELS = {
     "user": _l("Member"),
     "country": _l("Country"),
     "theme": _l("Theme"),
+    "thread": _l("Discussion"),
+    # Nouns here; "Post" and "Flag" are also buttons (verbs) elsewhere.
+    "post": lazy_pgettext("audit target", "Post"),
+    "flag": lazy_pgettext("audit target", "Flag"),
+}
+
+FLAG_REASON_LABELS = {
+    FlagReason.SPAM: _l("Spam"),
+    FlagReason.OFF_TOPIC: _l("Off topic"),
+    FlagReason.ABUSIVE: _l("Abusive"),
+    FlagReason.OTHER: _l("Something else"),
+}
+
+# One line per notification; %(actor)s is who acted, %(title)s the discussion.
+NOTIFICATION_TEXTS = {
+    NotificationKind.REPLY: _l("%(actor)s replied to you in “%(title)s”"),
+    NotificationKind.MENTION: _l("%(actor)s mentioned you in “%(title)s”"),
+    NotificationKind.WATCHED_REPLY: _l("%(actor)s replied in “%(title)s”"),
+    NotificationKind.NEW_THREAD: _l("%(actor)s started “%(title)s”"),
+    NotificationKind.ACCEPTED: _l(
+        "%(actor)s marked your reply as the answer in “%(title)s”"
+    ),
+}
+
+EMAIL_NOTIFICATION_LABELS = {
+    "none": _l("Never"),
+    "immediate": _l("At once, one email per notification"),
+    "daily": _l("Once a day, in a digest"),
 }

@@ -63,7 +63,7 @@ def _touch_last_seen() -> None:
     now = utcnow()
     seen = current_user.last_seen_at
     if seen is None or (now - seen).total_seconds() > 300:
-        current_user.last_seen_at = now
+        current_user.mark_seen(now)
         db.session.commit()
 
 

@@ -16,12 +16,12 @@ from forum.labels import (
     STATUS_LABELS,
     TARGET_TYPE_LABELS,
 )
-from forum.models import ActorType, Country, Theme
-from forum.services.reference import list_countries, list_themes
+from forum.models import ActorType
+from forum.services.reference import ReferenceItem, list_countries, list_themes
 
 
-def reference_names() -> tuple[dict[str, Country], dict[str, Theme]]:
-    """Return countries and themes by key, loaded once per request."""
+def reference_names() -> tuple[dict[str, ReferenceItem], dict[str, ReferenceItem]]:
+    """Return countries and themes by key (from the cached reference data)."""
     if "reference_names" not in g:
         countries = {c.code: c for c in list_countries(include_retired=True)}
         themes = {t.slug: t for t in list_themes(include_retired=True)}

@@ -119,12 +119,13 @@ def test_template_lists_every_string_of_the_code(tmp_path):
         [
             sys.executable, "-m", "babel.messages.frontend", "extract",
             "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext",
+            "-k", "lazy_pgettext:1c,2",
             "-o", str(extracted), "--no-location", "--sort-output", ".",
         ],
         cwd=ROOT, check=True, capture_output=True,
     )  # fmt: skip
     with open(extracted, "rb") as handle:
-        fresh = {m.id for m in read_po(handle) if m.id}
+        fresh = {(m.context, m.id) for m in read_po(handle) if m.id}
     with open(TRANSLATIONS / "messages.pot", "rb") as handle:
-        committed = {m.id for m in read_po(handle) if m.id}
+        committed = {(m.context, m.id) for m in read_po(handle) if m.id}
     assert fresh == committed, "run the catalog update step in the README"

@@ -7,10 +7,23 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     """Attach every area of the site to the application."""
-    from forum.blueprints import admin, api, auth, forum, users
+    from forum.blueprints import (
+        admin,
+        api,
+        auth,
+        feeds,
+        forum,
+        moderation,
+        notifications,
+        users,
+    )
 
     app.register_blueprint(forum.bp)
     app.register_blueprint(auth.bp, url_prefix="/auth")
     app.register_blueprint(users.bp)
+    app.register_blueprint(notifications.bp)
     app.register_blueprint(admin.bp, url_prefix="/admin")
+    app.register_blueprint(moderation.bp, url_prefix="/mod")
+    app.register_blueprint(moderation.member_bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
+    app.register_blueprint(feeds.bp, url_prefix="/feeds")

@@ -1,7 +1,17 @@
 """Every model, importable from one place."""
 
 from forum.models.audit import AuditEntry
+from forum.models.following import Follow, Notification, NotificationKind, ThreadWatch
+from forum.models.moderation import Flag, FlagReason
 from forum.models.reference import Country, Theme
+from forum.models.threads import (
+    Post,
+    PostReaction,
+    PostRevision,
+    Thread,
+    ThreadRead,
+    thread_themes,
+)
 from forum.models.users import AccountStatus, ActorType, ApiToken, Role, User
 
 __all__ = [
@@ -10,7 +20,19 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Country",
+    "Flag",
+    "FlagReason",
+    "Follow",
+    "Notification",
+    "NotificationKind",
+    "Post",
+    "PostReaction",
+    "PostRevision",
     "Role",
     "Theme",
+    "Thread",
+    "ThreadRead",
+    "ThreadWatch",
     "User",
+    "thread_themes",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -77,6 +77,11 @@ moderator_themes = Table(
 )
 
 
+# After this long without a request, the next one starts a new visit (as in
+# Discourse): what appeared since the end of the previous visit is "new".
+VISIT_TIMEOUT = timedelta(hours=1)
+
+
 def new_session_token() -> str:
     """Return a fresh random value that identifies a user's login sessions."""
     return secrets.token_urlsafe(24)
@@ -120,6 +125,13 @@ class User(db.Model):
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Last request of the previous visit (see mark_seen): threads newer are "new".
+    previous_visit_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # "none", "immediate" or "daily" (a digest).
+    email_notifications: Mapped[str] = mapped_column(
+        String(10), default="immediate", server_default="immediate"
+    )
+    digest_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     country: Mapped[Country | None] = relationship(lazy="joined")
@@ -196,6 +208,12 @@ class User(db.Model):
         if country_code and country_code in {c.code for c in self.scope_countries}:
             return True
         return bool(set(theme_slugs) & {t.slug for t in self.scope_themes})
+
+    def mark_seen(self, now: datetime) -> None:
+        """Note activity at `now`; after an hour away, a new visit begins."""
+        if self.last_seen_at is not None and now - self.last_seen_at > VISIT_TIMEOUT:
+            self.previous_visit_at = self.last_seen_at
+        self.last_seen_at = now
 
     @property
     def public_name(self) -> str:

@@ -179,7 +179,7 @@ def authenticate(email: str, password: str) -> User:
         raise LoginRefused(
             _("Your account is waiting for approval by an administrator.")
         )
-    user.last_seen_at = utcnow()
+    user.mark_seen(utcnow())
     db.session.commit()
     return user
 

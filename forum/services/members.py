@@ -17,6 +17,7 @@ from forum.markup import render_markdown
 from forum.models import AccountStatus, ActorType, Country, Role, Theme, User
 from forum.models.users import new_session_token
 from forum.services.audit import record_action
+from forum.services.notifications import EMAIL_FREQUENCIES
 from forum.services.passwords import check_password
 from forum.services.permissions import require_admin, require_moderator
 
@@ -36,8 +37,9 @@ def update_profile(
     bio: str = "",
     locale: str | None = None,
     timezone: str = "UTC",
+    email_notifications: str | None = None,
 ) -> User:
-    """Save a member's own profile and preferences."""
+    """Save a member's own profile and preferences (None leaves emails as they are)."""
     display_name = (display_name or "").strip()
     if not 1 <= len(display_name) <= 80:
         raise ValidationError(
@@ -60,6 +62,8 @@ def update_profile(
     user.bio_html = render_markdown(bio or "")
     user.locale = _ui_locale(locale)
     user.timezone = _timezone(timezone)
+    if email_notifications is not None:
+        user.email_notifications = _email_frequency(email_notifications)
     db.session.commit()
     return user
 
@@ -106,6 +110,14 @@ def _ui_locale(locale: str | None) -> str | None:
     if locale not in current_app.config["LANGUAGES"]:
         raise ValidationError(_("Choose a language from the list."), field="locale")
     return locale
+
+
+def _email_frequency(value: str) -> str:
+    if value not in EMAIL_FREQUENCIES:
+        raise ValidationError(
+            _("Choose how often to get emails."), field="email_notifications"
+        )
+    return value
 
 
 def _timezone(name: str) -> str:

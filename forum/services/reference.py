@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import time
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -35,6 +37,7 @@ def seed_reference_data() -> tuple[int, int]:
     added_countries = _seed(Country, "code", _reference_file("countries.json"))
     added_themes = _seed(Theme, "slug", _reference_file("themes.json"))
     db.session.commit()
+    forget_cached_reference()
     return added_countries, added_themes
 
 
@@ -49,20 +52,83 @@ def _seed(model, key: str, items) -> int:
     return added
 
 
-def list_countries(*, include_retired: bool = False) -> list[Country]:
+@dataclass(frozen=True)
+class ReferenceItem:
+    """A read-only copy of a country or theme, safe to keep between requests."""
+
+    key: str
+    names: dict
+    descriptions: dict
+    position: int
+    active: bool
+
+    @property
+    def code(self) -> str:
+        return self.key
+
+    @property
+    def slug(self) -> str:
+        return self.key
+
+    def name_in(self, locale: str) -> str:
+        return self.names.get(locale) or self.names.get("en") or self.key
+
+    def description_in(self, locale: str) -> str:
+        return self.descriptions.get(locale) or self.descriptions.get("en") or ""
+
+
+@dataclass
+class _Snapshot:
+    countries: list[ReferenceItem]
+    themes: list[ReferenceItem]
+    taken_at: float
+
+
+# Reference data changes rarely and is on every page: keep a copy per
+# application for a short while. Edits through this module drop the copy at
+# once; other worker processes see them within REFERENCE_CACHE_SECONDS.
+_CACHE_KEY = "agora_reference_snapshot"
+
+
+def _snapshot() -> _Snapshot:
+    cached = current_app.extensions.get(_CACHE_KEY)
+    max_age = current_app.config["REFERENCE_CACHE_SECONDS"]
+    if cached is not None and time.monotonic() - cached.taken_at < max_age:
+        return cached
+    countries = db.session.scalars(select(Country).order_by(Country.position))
+    themes = db.session.scalars(select(Theme).order_by(Theme.position))
+    snapshot = _Snapshot(
+        countries=[
+            ReferenceItem(c.code, dict(c.names), {}, c.position, c.active)
+            for c in countries
+        ],
+        themes=[
+            ReferenceItem(
+                t.slug, dict(t.names), dict(t.descriptions), t.position, t.active
+            )
+            for t in themes
+        ],
+        taken_at=time.monotonic(),
+    )
+    current_app.extensions[_CACHE_KEY] = snapshot
+    return snapshot
+
+
+def forget_cached_reference() -> None:
+    """Drop this process's copy of the reference data after a change."""
+    current_app.extensions.pop(_CACHE_KEY, None)
+
+
+def list_countries(*, include_retired: bool = False) -> list[ReferenceItem]:
     """Return countries in display order (MED first)."""
-    query = select(Country).order_by(Country.position, Country.code)
-    if not include_retired:
-        query = query.where(Country.active.is_(True))
-    return list(db.session.scalars(query))
+    rows = _snapshot().countries
+    return rows if include_retired else [row for row in rows if row.active]
 
 
-def list_themes(*, include_retired: bool = False) -> list[Theme]:
+def list_themes(*, include_retired: bool = False) -> list[ReferenceItem]:
     """Return themes in display order."""
-    query = select(Theme).order_by(Theme.position, Theme.slug)
-    if not include_retired:
-        query = query.where(Theme.active.is_(True))
-    return list(db.session.scalars(query))
+    rows = _snapshot().themes
+    return rows if include_retired else [row for row in rows if row.active]
 
 
 def get_country(code: str) -> Country:
@@ -104,6 +170,7 @@ def create_country(admin: User, *, code: str, names: dict) -> Country:
     db.session.add(country)
     record_action(admin, "country.create", **_country_target(country))
     db.session.commit()
+    forget_cached_reference()
     return country
 
 
@@ -115,6 +182,7 @@ def update_country(admin: User, country: Country, *, names: dict, active: bool) 
     country.active = active
     record_action(admin, action, **_country_target(country))
     db.session.commit()
+    forget_cached_reference()
 
 
 def create_theme(admin: User, *, slug: str, names: dict, descriptions: dict) -> Theme:
@@ -136,6 +204,7 @@ def create_theme(admin: User, *, slug: str, names: dict, descriptions: dict) -> 
     db.session.add(theme)
     record_action(admin, "theme.create", **_theme_target(theme))
     db.session.commit()
+    forget_cached_reference()
     return theme
 
 
@@ -150,6 +219,7 @@ def update_theme(
     theme.active = active
     record_action(admin, action, **_theme_target(theme))
     db.session.commit()
+    forget_cached_reference()
 
 
 def _clean_descriptions(descriptions: dict) -> dict:

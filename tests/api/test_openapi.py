@@ -7,6 +7,7 @@ import re
 import pytest
 
 from forum.blueprints.api.openapi import openapi_document
+from tests.forum.factories import make_reply, make_thread, old_member
 
 PREFIX = "/api/v1"
 IGNORED = {"HEAD", "OPTIONS"}
@@ -56,3 +57,37 @@ def test_served_document_is_the_same(client, document):
     assert response.status_code == 200
     assert response.json == document
     assert response.json["servers"] == [{"url": PREFIX}]
+
+
+def required_fields(document: dict, name: str) -> set[str]:
+    """Return the required properties of a schema, following allOf."""
+    schema = document["components"]["schemas"][name]
+    parts = schema.get("allOf", [schema])
+    found = set()
+    for part in parts:
+        if "$ref" in part:
+            found |= required_fields(document, part["$ref"].rsplit("/", 1)[1])
+        found |= set(part.get("required", []))
+    return found
+
+
+def test_forum_answers_carry_the_fields_the_document_requires(
+    document, api_as, visitor
+):
+    thread = make_thread()
+    reply = make_reply(thread)
+    thread_answer = visitor.get(f"/threads/{thread.id}").json
+    listing = visitor.get("/threads").json
+    flag = (
+        api_as(old_member())
+        .post(f"/posts/{reply.id}/flag", json={"reason": "spam"})
+        .json
+    )
+
+    assert required_fields(document, "Thread") <= set(thread_answer)
+    assert required_fields(document, "ThreadList") <= set(listing)
+    assert required_fields(document, "ThreadSummary") <= set(listing["threads"][0])
+    opening = thread_answer["posts"][0]
+    for post in (opening, *opening["replies"]):
+        assert required_fields(document, "Post") <= set(post)
+    assert required_fields(document, "Flag") <= set(flag)

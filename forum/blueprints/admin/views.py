@@ -17,6 +17,7 @@ from forum.blueprints.admin.forms import (
     ThemeForm,
 )
 from forum.blueprints.forms import choices, form_status, submit
+from forum.blueprints.paging import page_number
 from forum.errors import NotFound
 from forum.extensions import db, login_manager
 from forum.i18n import current_locale_code
@@ -40,11 +41,6 @@ def _user_or_404(user_id: int) -> User:
     return user
 
 
-def _page() -> int:
-    page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and 0 < int(page) < 100000 else 1
-
-
 @bp.route("/")
 def index():
     """Open the administration area on the members list."""
@@ -63,7 +59,7 @@ def list_users():
     }
     page = db.paginate(
         members.user_query(**filters),
-        page=_page(),
+        page=page_number(),
         per_page=current_app.config["ADMIN_USERS_PER_PAGE"],
         error_out=False,
     )
@@ -328,7 +324,7 @@ def audit_log():
     query = audit.audit_query(
         action=action, actor_id=int(actor) if actor.isdigit() else None
     )
-    page = db.paginate(query, page=_page(), per_page=50, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=50, error_out=False)
     return render_template(
         "admin/audit.html", page=page, actions=audit.audit_actions(), action=action
     )

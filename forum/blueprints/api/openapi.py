@@ -4,33 +4,8 @@ from __future__ import annotations
 
 from flask import url_for
 
-ERROR = {"$ref": "#/components/schemas/Error"}
-
-
-def _error_responses(*codes: int) -> dict:
-    descriptions = {
-        400: "Bad request",
-        401: "Authentication required",
-        403: "Forbidden",
-        404: "Not found",
-        422: "Invalid input",
-        429: "Too many requests",
-    }
-    return {
-        str(code): {
-            "description": descriptions[code],
-            "content": {"application/json": {"schema": ERROR}},
-        }
-        for code in codes
-    }
-
-
-def _ok(schema: dict, description: str = "OK") -> dict:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": schema}},
-    }
-
+from forum.blueprints.api import openapi_forum
+from forum.blueprints.api.openapi_builders import error_responses, ok, ref
 
 NAMES = {"type": "object", "additionalProperties": {"type": "string"}}
 
@@ -83,6 +58,7 @@ SCHEMAS = {
             "bio_html": {"type": "string"},
         },
     },
+    **openapi_forum.SCHEMAS,
 }
 
 PATHS = {
@@ -92,14 +68,14 @@ PATHS = {
             "summary": "List the countries in use",
             "security": [],
             "responses": {
-                "200": _ok(
+                **ok(
                     {
                         "type": "object",
                         "required": ["countries"],
                         "properties": {
                             "countries": {
                                 "type": "array",
-                                "items": {"$ref": "#/components/schemas/Country"},
+                                "items": ref("Country"),
                             }
                         },
                     }
@@ -113,14 +89,14 @@ PATHS = {
             "summary": "List the themes in use",
             "security": [],
             "responses": {
-                "200": _ok(
+                **ok(
                     {
                         "type": "object",
                         "required": ["themes"],
                         "properties": {
                             "themes": {
                                 "type": "array",
-                                "items": {"$ref": "#/components/schemas/Theme"},
+                                "items": ref("Theme"),
                             }
                         },
                     }
@@ -133,8 +109,8 @@ PATHS = {
             "operationId": "getMe",
             "summary": "Describe the calling account",
             "responses": {
-                "200": _ok({"$ref": "#/components/schemas/User"}),
-                **_error_responses(401),
+                **ok(ref("User")),
+                **error_responses(401),
             },
         }
     },
@@ -146,6 +122,7 @@ PATHS = {
             "responses": {"200": {"description": "The OpenAPI document"}},
         }
     },
+    **openapi_forum.PATHS,
 }
 
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from forum.models import Country, Theme, User
+from datetime import datetime
+
+from flask import url_for
+
+from forum.models import Country, Flag, Post, Theme, Thread, User
+from forum.services.visibility import readable_post
 
 
 def country_dict(country: Country) -> dict:
@@ -29,4 +34,106 @@ def user_dict(user: User) -> dict:
         "languages": user.languages,
         "role": user.role.value,
         "bio_html": user.bio_html,
+    }
+
+
+# The forum ----------------------------------------------------------------
+
+
+def _time(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def author_dict(user: User) -> dict:
+    return {"username": user.username, "display_name": user.public_name}
+
+
+def thread_summary_dict(thread: Thread) -> dict:
+    """Describe a thread as listings show it."""
+    return {
+        "id": thread.id,
+        "title": thread.title,
+        "url": url_for("forum.view_thread", thread_id=thread.id, _external=True),
+        "country": thread.country_code,
+        "themes": thread.theme_slugs,
+        "language": thread.language,
+        "author": author_dict(thread.author),
+        "created_at": _time(thread.created_at),
+        "last_activity_at": _time(thread.last_activity_at),
+        "reply_count": thread.reply_count,
+        "approved": thread.approved,
+        "pinned": thread.pinned,
+        "locked": thread.locked,
+        "lock_reason": thread.lock_reason or None,
+        "featured": thread.featured,
+        "deleted": thread.is_deleted,
+        "accepted_post_id": thread.accepted_post_id,
+    }
+
+
+def post_status(post: Post) -> str:
+    """Name the state of a post: deleted, hidden, pending or visible."""
+    if post.is_deleted:
+        return "deleted"
+    if post.is_hidden:
+        return "hidden"
+    if not post.approved:
+        return "pending"
+    return "visible"
+
+
+def post_dict(viewer, post: Post) -> dict:
+    """Describe a post; its body only when `viewer` may read it."""
+    return {
+        "id": post.id,
+        "thread_id": post.thread_id,
+        "parent_id": post.parent_id,
+        "url": url_for("forum.permalink", post_id=post.id, _external=True),
+        "author": author_dict(post.author),
+        "body_html": post.body_html if readable_post(viewer, post) else None,
+        "created_at": _time(post.created_at),
+        "edited_at": _time(post.edited_at),
+        "helpful_count": post.helpful_count,
+        "status": post_status(post),
+        "hidden_reason": post.hidden_reason if post.is_hidden else None,
+    }
+
+
+def post_tree(viewer, posts: list[Post]) -> list[dict]:
+    """Nest posts given in tree order as "replies" of their parents.
+
+    Replies to the thread hang under the opening post. A post whose parent is
+    not among `posts` hangs under its nearest ancestor that is.
+    """
+    nodes: dict[int, dict] = {}
+    roots: list[dict] = []
+    opening: dict | None = None
+    for post in posts:
+        node = {**post_dict(viewer, post), "replies": []}
+        nodes[post.id] = node
+        if post.is_first:
+            opening = node
+            roots.append(node)
+            continue
+        ancestors = (int(segment) for segment in reversed(post.path.split("/")[:-1]))
+        parent = next((nodes[a] for a in ancestors if a in nodes), opening)
+        (parent["replies"] if parent else roots).append(node)
+    return roots
+
+
+def thread_dict(viewer, thread: Thread, posts: list[Post]) -> dict:
+    """Describe a thread with its tree of posts."""
+    return {**thread_summary_dict(thread), "posts": post_tree(viewer, posts)}
+
+
+def flag_dict(viewer, flag: Flag) -> dict:
+    return {
+        "id": flag.id,
+        "reason": flag.reason,
+        "text": flag.text,
+        "reporter": author_dict(flag.reporter),
+        "created_at": _time(flag.created_at),
+        "resolved_at": _time(flag.resolved_at),
+        "resolution": flag.resolution or None,
+        "post": post_dict(viewer, flag.post),
     }

@@ -16,26 +16,9 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from forum.blueprints.forms import choices
-from forum.i18n import LANGUAGE_NAMES, timezone_choices
-from forum.labels import ACTOR_TYPE_LABELS
+from forum.i18n import LANGUAGE_NAMES, SPOKEN_LANGUAGES, timezone_choices
+from forum.labels import ACTOR_TYPE_LABELS, EMAIL_NOTIFICATION_LABELS
 from forum.services.reference import list_countries
-
-# Languages members commonly speak around the Mediterranean, named in their own.
-SPOKEN_LANGUAGES = {
-    **LANGUAGE_NAMES,
-    "pt": "Português",
-    "el": "Ελληνικά",
-    "tr": "Türkçe",
-    "mt": "Malti",
-    "he": "עברית",
-    "ca": "Català",
-    "hr": "Hrvatski",
-    "sl": "Slovenščina",
-    "sq": "Shqip",
-    "bg": "Български",
-    "de": "Deutsch",
-    "zgh": "ⵜⴰⵎⴰⵣⵉⵖⵜ",
-}
 
 
 class CheckboxListField(SelectMultipleField):
@@ -64,6 +47,12 @@ class ProfileForm(FlaskForm):
     locale = SelectField(_l("Language of the site"))
     timezone = SelectField(
         _l("Time zone"), description=_l("Dates and workshop times are shown in it.")
+    )
+    email_notifications = SelectField(
+        _l("Email notifications"),
+        choices=choices(EMAIL_NOTIFICATION_LABELS.items()),
+        validators=[Optional()],
+        description=_l("Notifications always appear on the site; emails are optional."),
     )
 
     def fill_choices(self, locale: str) -> None:

@@ -56,6 +56,7 @@ def settings():
             bio=form.bio.data,
             locale=form.locale.data,
             timezone=form.timezone.data,
+            email_notifications=form.email_notifications.data,
         )
         if outcome.ok:
             flash(_("Your profile is saved."), "success")
@@ -74,6 +75,7 @@ def _profile_data():
         bio=user.bio_markdown,
         locale=user.locale or current_locale_code(),
         timezone=user.timezone,
+        email_notifications=user.email_notifications,
     )
 
 

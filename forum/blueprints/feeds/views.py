@@ -1,0 +1,64 @@
+"""Atom 1.0 feeds: newest threads of a country and/or theme, and a thread's posts."""
+
+from __future__ import annotations
+
+from flask import Response, render_template, request, url_for
+from flask_babel import gettext as _
+
+from forum.blueprints.api.inputs import ID
+from forum.blueprints.feeds import bp
+from forum.blueprints.feeds.entries import (
+    newest_updated,
+    post_entries,
+    thread_entries,
+)
+from forum.i18n import current_locale_code
+from forum.services import reference, threads
+
+ATOM = "application/atom+xml"
+
+
+def _atom(**feed) -> Response:
+    body = render_template("feeds/feed.xml", self_url=request.url, **feed)
+    return Response(body, mimetype=ATOM)
+
+
+@bp.route("/c/<code>.atom")
+@bp.route("/t/<slug>.atom")
+@bp.route("/c/<code>/t/<slug>.atom")
+def threads_feed(code: str | None = None, slug: str | None = None):
+    """Publish the newest public threads of a country, a theme, or both."""
+    locale = current_locale_code()
+    country = reference.get_country(code) if code else None
+    theme = reference.get_theme(slug) if slug else None
+    place = " · ".join(
+        item.name_in(locale) for item in (country, theme) if item is not None
+    )
+    where = {
+        "code": country.code if country else None,
+        "slug": theme.slug if theme else None,
+    }
+    entries = thread_entries(where["code"], where["slug"])
+    return _atom(
+        feed_id=url_for("feeds.threads_feed", **where, _external=True),
+        title=_("%(place)s: new discussions", place=place),
+        page_url=url_for("forum.list_threads", **where, _external=True),
+        updated=newest_updated(entries),
+        entries=entries,
+    )
+
+
+@bp.route(f"/threads/<{ID}:thread_id>.atom")
+def thread_feed(thread_id: int):
+    """Publish a public thread's public posts, newest first."""
+    # No viewer: only a thread everyone may see has a feed.
+    thread = threads.get_thread(None, thread_id)
+    entries = post_entries(thread)
+    return _atom(
+        feed_id=url_for("feeds.thread_feed", thread_id=thread.id, _external=True),
+        title=thread.title,
+        page_url=url_for("forum.view_thread", thread_id=thread.id, _external=True),
+        updated=newest_updated(entries, thread.last_activity_at),
+        entries=entries,
+        language=thread.language,
+    )

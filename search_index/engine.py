@@ -1,0 +1,387 @@
+"""The search index: add, update, delete, search, rebuild. Pure Whoosh.
+
+The database is the truth; this index is a copy that can always be rebuilt
+from it. Whoosh allows one writer at a time per index: writers wait for the
+lock up to `lock_timeout` seconds, so several processes can write in turn.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+import os
+import re
+import shutil
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from html import escape
+from pathlib import Path
+
+from whoosh import highlight, index, query, sorting
+from whoosh.index import IndexError as WhooshIndexError
+from whoosh.index import LockError
+from whoosh.qparser import FieldAliasPlugin, MultifieldParser
+
+from search_index.analysis import STEMMERS, folding_analyzer, plain_text
+from search_index.schema import FACETS, build_schema, content_field
+
+_LEADING_MINUS = re.compile(r"(?:(?<=\s)|^)-(?=[^\s-])")
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+
+EXCERPT_LENGTH = 1500
+SNIPPET_LENGTH = 220
+FACET_FIELDS_MULTI = {"themes", "actor_types"}
+
+
+class IndexError_(Exception):  # noqa: N801 (avoid shadowing the builtin)
+    """Base of the errors this package raises."""
+
+
+class IndexBusy(IndexError_):
+    """Another writer held the index lock for longer than the timeout."""
+
+
+class IndexCorrupt(IndexError_):
+    """The index folder exists but cannot be read: rebuild it."""
+
+
+class QuerySyntaxError(IndexError_, ValueError):
+    """The query could not be understood."""
+
+
+@dataclass(frozen=True)
+class Document:
+    """What the index keeps of a practice, thread or post."""
+
+    kind: str
+    record_id: int
+    title: str
+    body: str
+    url: str
+    language: str
+    country: str = ""
+    themes: Sequence[str] = ()
+    actor_types: Sequence[str] = ()
+    status: str = ""
+    year: int | None = None
+    date: datetime | None = None
+
+    @property
+    def doc_id(self) -> str:
+        return doc_id(self.kind, self.record_id)
+
+
+def doc_id(kind: str, record_id: int) -> str:
+    """Return the index key of a record."""
+    return f"{kind}:{record_id}"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result."""
+
+    doc_id: str
+    kind: str
+    record_id: int
+    title: str
+    url: str
+    snippet: str  # HTML: escaped text with <mark> around matches
+    language: str
+    country: str
+    themes: tuple[str, ...]
+    date: datetime | None
+    score: float
+
+
+@dataclass(frozen=True)
+class Results:
+    """A page of results, the facet counts of all matches, and a suggestion."""
+
+    total: int
+    page: int
+    per_page: int
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    suggestion: str | None = None
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+class SearchIndex:
+    """A Whoosh index in one folder."""
+
+    def __init__(self, path: str | os.PathLike, *, lock_timeout: float = 10.0):
+        self.path = Path(path)
+        self.lock_timeout = lock_timeout
+        self._index = self._open_or_create()
+        self._parser = self._make_parser()
+
+    # Opening -----------------------------------------------------------------
+
+    def _open_or_create(self):
+        self.path.mkdir(parents=True, exist_ok=True)
+        if not any(self.path.glob("*.toc")):
+            return index.create_in(self.path, build_schema())
+        # Whoosh leaves a file open when it fails to read a damaged table of
+        # contents; silence that handle's warning, the index is replaced anyway.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                opened = index.open_dir(self.path)
+                opened.doc_count()
+                return opened
+            except (WhooshIndexError, OSError, ValueError, EOFError) as error:
+                problem = f"{type(error).__name__}: {error}"
+            gc.collect()  # the failed reader's frames are gone: close its file now
+        raise IndexCorrupt(problem)
+
+    @classmethod
+    def recreate(cls, path: str | os.PathLike, **options) -> SearchIndex:
+        """Delete whatever is in the folder and start an empty index."""
+        shutil.rmtree(path, ignore_errors=True)
+        return cls(path, **options)
+
+    def doc_count(self) -> int:
+        """Return how many documents the index holds."""
+        return self._index.refresh().doc_count()
+
+    # Writing -----------------------------------------------------------------
+
+    def _writer(self, **options):
+        try:
+            return self._index.writer(timeout=self.lock_timeout, **options)
+        except LockError as error:
+            raise IndexBusy(f"index locked for over {self.lock_timeout}s") from error
+
+    def add(self, documents: Iterable[Document]) -> int:
+        """Add documents, replacing any with the same kind and record id."""
+        writer = self._writer()
+        count = 0
+        try:
+            for document in documents:
+                writer.update_document(**_fields(document))
+                count += 1
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        return count
+
+    def delete(self, doc_ids: Iterable[str]) -> None:
+        """Remove documents by their doc_id ("thread:12")."""
+        writer = self._writer()
+        try:
+            for key in doc_ids:
+                writer.delete_by_term("doc_id", key)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    def rebuild(
+        self, documents: Iterable[Document], *, procs: int = 1, limitmb: int = 256
+    ) -> int:
+        """Replace the whole index with `documents`; return how many were written.
+
+        With `procs` > 1, Whoosh indexes in several processes, each writing
+        its own segment (multisegment), which is faster on several cores.
+        """
+        options = {"limitmb": limitmb}
+        if procs > 1:
+            options.update(procs=procs, multisegment=True)
+        writer = self._writer(**options)
+        count = 0
+        try:
+            writer.mergetype = _clear_segments
+            for document in documents:
+                writer.add_document(**_fields(document))
+                count += 1
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        return count
+
+    def optimise(self) -> None:
+        """Merge all segments into one (faster searches after a big rebuild)."""
+        self._writer().commit(optimize=True)
+
+    # Searching ---------------------------------------------------------------
+
+    def _make_parser(self) -> MultifieldParser:
+        fields = ["title", "content"] + [content_field(lang) for lang in STEMMERS]
+        parser = MultifieldParser(fields, schema=self._index.schema)
+        parser.add_plugin(
+            FieldAliasPlugin(
+                {"themes": ["theme"], "kind": ["type"], "language": ["lang"]}
+            )
+        )
+        return parser
+
+    def parse(self, text: str):
+        """Parse a query: words, "phrases", OR, -word, title:, country:, theme:."""
+        text = (text or "").strip()
+        if not text:
+            return query.Every()
+        # "-word" excludes a word (as in web search engines); a dash inside
+        # a word, as in "social-finance", stays part of it.
+        text = _LEADING_MINUS.sub("NOT ", text)
+        try:
+            parsed = self._parser.parse(text)
+        except Exception as error:  # Whoosh raises assorted errors on odd input
+            raise QuerySyntaxError(str(error)) from error
+        if parsed is query.NullQuery:
+            raise QuerySyntaxError("nothing to search for")
+        return parsed
+
+    def search(
+        self,
+        text: str,
+        *,
+        filters: Mapping[str, str | Sequence[str]] | None = None,
+        sort: str = "relevance",
+        page: int = 1,
+        per_page: int = 20,
+        facets: Sequence[str] = FACETS,
+    ) -> Results:
+        """Search; filters keep documents whose field has (one of) the values."""
+        parsed = self.parse(text)
+        restrict = _filter_query(filters or {})
+        options = {
+            "filter": restrict,
+            "groupedby": {
+                name: sorting.FieldFacet(name, allow_overlap=name in FACET_FIELDS_MULTI)
+                for name in facets
+            },
+            "maptype": sorting.Count,
+        }
+        if sort == "date" or isinstance(parsed, query.Every):
+            options.update(sortedby="date", reverse=True)
+        with self._index.refresh().searcher() as searcher:
+            page = max(1, page)
+            results = searcher.search_page(parsed, page, pagelen=per_page, **options)
+            hits = [_hit(hit, parsed) for hit in results]
+            return Results(
+                total=results.total,
+                page=page,
+                per_page=per_page,
+                hits=hits,
+                facets={name: _group_counts(results.results, name) for name in facets},
+                suggestion=_suggest(searcher, text) if results.total == 0 else None,
+            )
+
+
+def _clear_segments(writer, segments):
+    """A merge policy that drops every existing segment (used by rebuild)."""
+    return []
+
+
+def _fields(document: Document) -> dict:
+    body = document.body or ""
+    text = f"{document.title}\n{body}"
+    values = {
+        "doc_id": document.doc_id,
+        "kind": document.kind,
+        "record_id": document.record_id,
+        "url": document.url,
+        "title": document.title,
+        "content": text,
+        "excerpt": plain_text(body[:EXCERPT_LENGTH]),
+        "language": document.language or "",
+        "country": (document.country or "").lower(),
+        "themes": ",".join(document.themes).lower(),
+        "actor_types": ",".join(document.actor_types).lower(),
+        "status": document.status or "",
+    }
+    if document.year is not None:
+        values["year"] = int(document.year)
+    if document.date is not None:
+        values["date"] = document.date.replace(tzinfo=None)
+    if document.language in STEMMERS:
+        values[content_field(document.language)] = text
+    return values
+
+
+def _filter_query(filters: Mapping[str, str | Sequence[str]]):
+    clauses = []
+    for name, wanted in filters.items():
+        values = [wanted] if isinstance(wanted, str | int) else list(wanted)
+        values = [str(v).lower() if name != "year" else v for v in values if v != ""]
+        if not values:
+            continue
+        if name == "year":
+            clauses.append(query.Or([query.Term("year", int(v)) for v in values]))
+        else:
+            clauses.append(query.Or([query.Term(name, v) for v in values]))
+    return query.And(clauses) if clauses else None
+
+
+def _hit(hit, parsed) -> Hit:
+    stored = hit.fields()
+    return Hit(
+        doc_id=stored["doc_id"],
+        kind=stored["kind"],
+        record_id=stored["record_id"],
+        title=stored["title"],
+        url=stored["url"],
+        snippet=_snippet(hit, stored),
+        language=stored.get("language", ""),
+        country=stored.get("country", "").upper(),
+        themes=tuple(filter(None, stored.get("themes", "").split(","))),
+        date=stored.get("date"),
+        score=hit.score or 0.0,
+    )
+
+
+_FORMATTER = highlight.HtmlFormatter(tagname="mark", between=" … ")
+_FRAGMENTER = highlight.ContextFragmenter(maxchars=SNIPPET_LENGTH, surround=60)
+
+
+def _snippet(hit, stored) -> str:
+    excerpt = stored.get("excerpt", "")
+    hit.results.formatter = _FORMATTER
+    hit.results.fragmenter = _FRAGMENTER
+    language = stored.get("language")
+    for name in ([content_field(language)] if language in STEMMERS else []) + [
+        "content"
+    ]:
+        marked = hit.highlights(name, text=excerpt, top=2)
+        if marked:
+            return marked
+    return escape(excerpt[:SNIPPET_LENGTH])
+
+
+def _group_counts(results, name: str) -> dict[str, int]:
+    groups = results.groups(name)
+    counts = {}
+    for key, count in groups.items():
+        if key in (None, "", b""):
+            continue
+        label = key.decode() if isinstance(key, bytes) else str(key)
+        counts[label.upper() if name == "country" else label] = count
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _suggest(searcher, text: str) -> str | None:
+    """Return the query with misspelt words replaced, if any word changes."""
+    words = text.split()
+    changed = False
+    corrected = []
+    for word in words:
+        folded = [token.text for token in folding_analyzer()(word.strip("\"'()"))]
+        if word in _OPERATORS or ":" in word or len(folded) != 1 or len(folded[0]) < 4:
+            corrected.append(word)
+            continue
+        bare = folded[0]
+        if searcher.doc_frequency("content", bare) == 0:
+            options = searcher.suggest("content", bare, limit=1, maxdist=2)
+            if options:
+                corrected.append(options[0])
+                changed = True
+                continue
+        corrected.append(word)
+    return " ".join(corrected) if changed else None

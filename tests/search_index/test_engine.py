@@ -1,0 +1,246 @@
+"""The search index: real sentences in several languages, filters, facets, safety."""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+from datetime import datetime
+
+import pytest
+
+from search_index import (
+    Document,
+    IndexBusy,
+    IndexCorrupt,
+    QuerySyntaxError,
+    SearchIndex,
+)
+
+DOCUMENTS = [
+    Document(
+        "practice", 1,
+        "Microcrédit pour les coopératives de femmes à Kairouan",
+        "L'économie sociale et solidaire aide les coopératives féminines de "
+        "Kairouan à obtenir des prêts sans garantie.",
+        "/practices/1", "fr", "TN", ["social-finance", "women-youth-entrepreneurship"],
+        ["sse_enterprise"], "completed", 2019, datetime(2020, 1, 10),
+    ),
+    Document(
+        "thread", 2,
+        "Social clauses in public procurement",
+        "Barcelona reserved contracts for social enterprises and cooperatives "
+        "that employ people far from work.",
+        "/threads/2", "en", "ES", ["public-procurement-partnerships"],
+        date=datetime(2024, 5, 1),
+    ),
+    Document(
+        "post", 3,
+        "التعاونيات النسائية في القيروان",
+        "الاقتصادُ الاجتماعيّ والتضامني يدعم التعاونيـــات النسائية بالقروض الصغيرة.",
+        "/posts/3", "ar", "TN", ["social-finance"], date=datetime(2024, 6, 1),
+    ),
+    Document(
+        "practice", 4,
+        "Comunità energetiche in Puglia",
+        "Le cooperative energetiche di comunità producono energia solare per "
+        "le famiglie e i comuni.",
+        "/practices/4", "it", "IT", ["renewable-energy"],
+        ["sse_enterprise", "public_administration"], "ongoing", 2021,
+        datetime(2022, 3, 1),
+    ),
+    Document(
+        "practice", 5,
+        "Cooperativas de habitação em Lisboa",
+        "A habitação cooperativa oferece casas a preços justos a famílias jovens.",
+        "/practices/5", "pt", "PT", ["governance-cooperatives"], ["sse_enterprise"],
+        "ongoing", 2018, datetime(2019, 4, 2),
+    ),
+    Document(
+        "thread", 6,
+        "Συνεταιρισμοί ελαιολάδου στην Κρήτη",
+        "Η κοινωνική οικονομία στηρίζει τους μικρούς παραγωγούς ελαιολάδου.",
+        "/threads/6", "el", "GR", ["agriculture-food"], date=datetime(2023, 9, 9),
+    ),
+    Document(
+        "practice", 7,
+        "Cláusulas sociales en la contratación pública de Valencia",
+        "El ayuntamiento reserva contratos a las empresas de inserción.",
+        "/practices/7", "es", "ES", ["public-procurement-partnerships"],
+        ["public_administration"], "completed", 2017, datetime(2018, 2, 2),
+    ),
+]  # fmt: skip
+
+
+@pytest.fixture
+def index(tmp_path) -> SearchIndex:
+    search_index = SearchIndex(tmp_path / "index")
+    search_index.add(DOCUMENTS)
+    return search_index
+
+
+def found(results) -> list[str]:
+    return [hit.doc_id for hit in results.hits]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("economie solidaire", "practice:1"),  # no accents, French
+        ("coopérative féminine", "practice:1"),  # singular finds plural
+        ("prets", "practice:1"),
+        ("اقتصاد", "post:3"),  # without the article
+        ("تعاونية", "post:3"),  # singular finds the plural
+        ("القروض", "post:3"),
+        ("comunita energetica", "practice:4"),
+        ("habitacao", "practice:5"),  # Portuguese without accents
+        ("οικονομια", "thread:6"),  # Greek without accents
+        ("ελαιόλαδο", "thread:6"),
+        ("contratacion publica", "practice:7"),
+        ("procurement", "thread:2"),
+    ],
+)
+def test_query_finds_documents_in_their_language(index, query, expected):
+    assert expected in found(index.search(query))
+
+
+def test_one_query_finds_documents_in_every_language(index):
+    # Each language's stemmer analyses the query: one word matches the
+    # Italian plural and the Portuguese singular and plural.
+    assert {"practice:4", "practice:5"} <= set(found(index.search("cooperativa")))
+    mixed = index.search("solidaire OR التعاونيات OR energetica OR οικονομία")
+    assert {"practice:1", "post:3", "practice:4", "thread:6"} <= set(found(mixed))
+
+
+def test_phrase_or_minus_and_field_prefixes(index):
+    assert found(index.search('"reserved contracts"')) == ["thread:2"]
+    assert found(index.search('"contracts reserved"')) == []
+    assert set(found(index.search("Valencia OR Barcelona"))) == {
+        "thread:2",
+        "practice:7",
+    }
+    assert "thread:2" not in found(index.search("social -barcelona"))
+    assert found(index.search("title:kairouan")) == ["practice:1"]
+    assert set(found(index.search("country:tn"))) == {"practice:1", "post:3"}
+    assert set(found(index.search("theme:social-finance"))) == {"practice:1", "post:3"}
+
+
+def test_filters_facets_and_their_combination(index):
+    results = index.search("", filters={"country": "ES"})
+    assert set(found(results)) == {"thread:2", "practice:7"}
+    assert results.facets["kind"] == {"practice": 1, "thread": 1}
+    combined = index.search("", filters={"country": "ES", "kind": "practice"})
+    assert found(combined) == ["practice:7"]
+    assert combined.facets["actor_types"] == {"public_administration": 1}
+    themes = index.search(
+        "", filters={"themes": ["social-finance", "renewable-energy"]}
+    )
+    assert set(found(themes)) == {"practice:1", "post:3", "practice:4"}
+    assert index.search("", filters={"year": 2021}).total == 1
+
+
+def test_facet_counts_cover_all_matches_not_just_the_page(index):
+    results = index.search("", per_page=2)
+    assert len(results.hits) == 2
+    assert sum(results.facets["kind"].values()) == len(DOCUMENTS)
+    assert results.facets["country"]["TN"] == 2
+
+
+def test_sort_by_date_and_pagination(index):
+    newest = index.search("", sort="date", per_page=3)
+    assert found(newest) == ["post:3", "thread:2", "thread:6"]
+    assert newest.pages == 3
+    assert found(index.search("", sort="date", per_page=3, page=3)) == ["practice:7"]
+
+
+def test_snippets_mark_matches_and_escape_html(tmp_path):
+    search_index = SearchIndex(tmp_path / "index")
+    search_index.add(
+        [
+            Document(
+                "post", 9, "Hostile",
+                "<script>alert(1)</script> formation des élus <b>locaux</b>",
+                "/posts/9", "fr",
+            )
+        ]
+    )  # fmt: skip
+    snippet = search_index.search("formation").hits[0].snippet
+    assert "<mark" in snippet and "formation</mark>" in snippet
+    assert "<script" not in snippet and "<b>" not in snippet
+    assert "&lt;b&gt;locaux" in snippet
+
+
+def test_spelling_suggestion_when_nothing_matches(index):
+    results = index.search("cooperativs")
+    assert results.total == 0
+    assert results.suggestion in {"cooperatives", "cooperative"}
+    assert index.search("cooperative").suggestion is None
+
+
+@pytest.mark.parametrize(
+    "query", ["(((", "NOT", "title:", '"', "AND OR", ")", "*", "?"]
+)
+def test_odd_queries_answer_or_raise_the_syntax_error_only(index, query):
+    with contextlib.suppress(QuerySyntaxError):
+        index.search(query)
+
+
+def test_update_replaces_and_delete_removes(index):
+    index.add(
+        [Document("thread", 2, "Renamed", "nothing about contracts", "/t/2", "en")]
+    )
+    assert index.doc_count() == len(DOCUMENTS)
+    assert found(index.search("barcelona")) == []
+    index.delete(["thread:2"])
+    assert found(index.search("renamed")) == []
+
+
+def test_rebuild_in_several_processes_replaces_everything(index):
+    extra = Document("thread", 99, "Nouveau", "formation continue", "/t/99", "fr")
+    count = index.rebuild([*DOCUMENTS[:3], extra], procs=2)
+    assert count == 4
+    assert index.doc_count() == 4
+    assert found(index.search("formation")) == ["thread:99"]
+
+
+def test_missing_folder_is_created_and_corrupt_index_is_reported(tmp_path):
+    assert SearchIndex(tmp_path / "new").doc_count() == 0
+    broken = tmp_path / "broken"
+    SearchIndex(broken).add(DOCUMENTS)
+    for segment in broken.glob("*.seg"):
+        segment.write_bytes(b"garbage")
+    for toc in broken.glob("*.toc"):
+        toc.write_bytes(b"garbage")
+    with pytest.raises(IndexCorrupt):
+        SearchIndex(broken)
+    assert SearchIndex.recreate(broken).doc_count() == 0
+
+
+def test_a_held_lock_makes_a_second_writer_wait_then_give_up(tmp_path):
+    first = SearchIndex(tmp_path / "index")
+    held = first._index.writer()
+    try:
+        with pytest.raises(IndexBusy):
+            SearchIndex(tmp_path / "index", lock_timeout=0.3).add(DOCUMENTS[:1])
+    finally:
+        held.cancel()
+
+
+def _write_many(path: str, start: int) -> None:
+    search_index = SearchIndex(path, lock_timeout=30)
+    for number in range(start, start + 20):
+        search_index.add(
+            [Document("post", number, f"Post {number}", "texte commun", "/p", "fr")]
+        )
+
+
+def test_two_processes_can_write_at_once(tmp_path):
+    path = str(tmp_path / "index")
+    SearchIndex(path)
+    context = multiprocessing.get_context("spawn")
+    writers = [context.Process(target=_write_many, args=(path, s)) for s in (0, 100)]
+    for process in writers:
+        process.start()
+    for process in writers:
+        process.join(60)
+        assert process.exitcode == 0
+    assert SearchIndex(path).doc_count() == 40
