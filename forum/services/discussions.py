@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, joinedload
 from forum.columns import utcnow
 from forum.extensions import db
 from forum.models import Post, Thread, ThreadRead, User, thread_themes
-from forum.services.visibility import public_threads, visible_posts
+from forum.services.visibility import public_posts, public_threads, visible_posts
 
 SORTS = {
     "latest": (Thread.last_activity_at.desc(), Thread.id.desc()),
@@ -241,6 +241,23 @@ def featured_threads(limit: int = 6) -> list[Thread]:
         .options(joinedload(Thread.last_poster))
         .where(public_threads(), Thread.featured.is_(True))
         .order_by(Thread.last_activity_at.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query).unique())
+
+
+def recent_posts_by(author: User, *, limit: int = 20) -> list[Post]:
+    """Return a member's latest public posts in public threads, for their profile.
+
+    The same for every viewer: hidden, deleted or unapproved posts, and posts
+    of deleted or unapproved threads, never show on a profile.
+    """
+    query = (
+        select(Post)
+        .join(Thread, Thread.id == Post.thread_id)
+        .options(joinedload(Post.thread))
+        .where(Post.author_id == author.id, public_posts(), public_threads())
+        .order_by(Post.created_at.desc(), Post.id.desc())
         .limit(limit)
     )
     return list(db.session.scalars(query).unique())

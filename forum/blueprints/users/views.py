@@ -25,7 +25,7 @@ from forum.errors import NotFound
 from forum.extensions import db
 from forum.i18n import LANGUAGE_COOKIE, current_locale_code
 from forum.models import User
-from forum.services import api_tokens, members
+from forum.services import api_tokens, discussions, members
 
 
 @bp.route("/u/<username>")
@@ -34,7 +34,9 @@ def profile(username: str):
     user = db.session.scalar(select(User).where(User.username == username.lower()))
     if user is None or user.is_deleted:
         raise NotFound(_("There is no member with that username."))
-    return render_template("users/profile.html", user=user)
+    return render_template(
+        "users/profile.html", user=user, posts=discussions.recent_posts_by(user)
+    )
 
 
 @bp.route("/settings", methods=["GET", "POST"])
