@@ -6,6 +6,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, TypeDecorator
 
+# The largest id an INTEGER primary key holds on every engine we support:
+# larger ids in URLs and inputs are "not found", never a database error.
+MAX_ID = 2**31 - 1
+
 
 def utcnow() -> datetime:
     """Return the current time as an aware UTC datetime."""

@@ -30,7 +30,7 @@ class Visitor(AnonymousUserMixin):
 def load_user(session_id: str) -> User | None:
     """Return the logged-in member, unless their session has been ended."""
     user_id, _, token = session_id.partition(":")
-    if not user_id.isdigit() or not token:
+    if not (user_id.isascii() and user_id.isdigit()) or not token:
         return None
     user = db.session.get(User, int(user_id))
     if user is None or user.session_token != token or not user.can_log_in:

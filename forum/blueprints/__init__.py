@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
+
+from forum.columns import MAX_ID
+
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:...>` that stops at MAX_ID, so a huge id is a 404, not a database error."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def register_blueprints(app: Flask) -> None:
     """Attach every area of the site to the application."""
+    app.url_map.converters["int"] = BoundedIntConverter
     from forum.blueprints import (
         admin,
         api,

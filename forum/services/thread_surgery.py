@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 
 from forum.errors import ValidationError
 from forum.extensions import db
-from forum.models import Post, Thread, ThreadWatch
+from forum.models import Notification, Post, Thread, ThreadWatch
 from forum.models.threads import path_segment
 from forum.services.threads import refresh_thread_stats
 
@@ -40,6 +40,12 @@ def move_all_posts(source: Thread, target: Thread) -> int:
     moved = db.session.execute(
         update(Post).where(Post.thread_id == source.id).values(thread_id=target.id)
     ).rowcount
+    # Notifications follow their posts, so their links and counts stay right.
+    db.session.execute(
+        update(Notification)
+        .where(Notification.thread_id == source.id)
+        .values(thread_id=target.id)
+    )
     _watch(
         target,
         db.session.scalars(
@@ -116,6 +122,11 @@ def split_off(thread: Thread, post_ids: Iterable, *, title: str) -> Thread:
             new.accepted_post_id = thread.accepted_post_id
         thread.accepted_post_id = None
     db.session.flush()
+    db.session.execute(
+        update(Notification)
+        .where(Notification.post_id.in_(moved_ids))
+        .values(thread_id=new.id)
+    )
     _watch(new, {post.author_id for post in chosen})
     refresh_thread_stats(thread)
     refresh_thread_stats(new)

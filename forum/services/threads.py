@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from forum.columns import utcnow
+from forum.columns import MAX_ID, utcnow
 from forum.errors import NotFound, PermissionDenied, ValidationError
 from forum.extensions import db
 from forum.i18n import SPOKEN_LANGUAGES
@@ -21,9 +21,9 @@ from forum.services.visibility import can_see_thread, moderates_thread, public_p
 
 MAX_THEMES = 3
 MAX_STORED_DEPTH = 150
+MAX_MERGE_HOPS = 20
 # Ids are 32-bit integers: a larger number names nothing (and the database
 # would raise an error instead of finding nothing).
-MAX_ID = 2**31 - 1
 
 
 # Validation -----------------------------------------------------------------
@@ -194,6 +194,11 @@ def _by_id(model, ident, **options):
     return db.session.get(model, ident, **options) if 0 < ident <= MAX_ID else None
 
 
+def thread_by_id(ident) -> Thread | None:
+    """Return the thread with this id (any visibility), or None."""
+    return _by_id(Thread, ident)
+
+
 def get_thread(viewer, thread_id: int, *, follow_merge: bool = False) -> Thread:
     """Return a thread `viewer` may see, or raise NotFound.
 
@@ -205,8 +210,17 @@ def get_thread(viewer, thread_id: int, *, follow_merge: bool = False) -> Thread:
     thread = _by_id(
         Thread, thread_id, options=[joinedload(Thread.themes, innerjoin=True)]
     )
-    if follow_merge and thread and thread.is_deleted and thread.merged_into_id:
-        return get_thread(viewer, thread.merged_into_id)
+    hops = 0
+    while follow_merge and thread and thread.is_deleted and thread.merged_into_id:
+        # A merged thread may itself have been merged later: follow the chain.
+        hops += 1
+        if hops > MAX_MERGE_HOPS:
+            break
+        thread = _by_id(
+            Thread,
+            thread.merged_into_id,
+            options=[joinedload(Thread.themes, innerjoin=True)],
+        )
     if thread is None or not can_see_thread(viewer, thread):
         raise NotFound(_("This discussion does not exist or is not visible."))
     return thread
@@ -312,6 +326,17 @@ def refresh_thread_stats(thread: Thread) -> None:
     ).first()
     if latest is not None:
         thread.last_activity_at, thread.last_poster_id = latest
+    if thread.accepted_post_id is not None:
+        # A hidden, deleted or moved answer is no longer the answer.
+        still_public = db.session.scalar(
+            select(Post.id).where(
+                Post.id == thread.accepted_post_id,
+                Post.thread_id == thread.id,
+                public_posts(),
+            )
+        )
+        if still_public is None:
+            thread.accepted_post_id = None
 
 
 def can_edit(user, post: Post) -> bool:
@@ -385,7 +410,5 @@ def delete_own_post(author: User, post: Post) -> None:
             )
         )
     post.deleted_at = utcnow()
-    if post.thread.accepted_post_id == post.id:
-        post.thread.accepted_post_id = None
     refresh_thread_stats(post.thread)
     db.session.commit()

@@ -322,7 +322,8 @@ def audit_log():
     action = request.args.get("action") or None
     actor = request.args.get("actor", "")
     query = audit.audit_query(
-        action=action, actor_id=int(actor) if actor.isdigit() else None
+        action=action,
+        actor_id=int(actor) if actor.isascii() and actor.isdigit() else None,
     )
     page = db.paginate(query, page=page_number(), per_page=50, error_out=False)
     return render_template(

@@ -12,11 +12,11 @@ from collections.abc import Callable, Iterable
 from flask import request
 from flask_babel import gettext as _
 
+from forum.columns import MAX_ID
 from forum.errors import ForumError, ValidationError
 
 MAX_PAGE = 100_000
 # Ids are 32-bit integers in the database; larger numbers would overflow the driver.
-MAX_ID = 2**31 - 1
 # For URL rules: an id beyond the column's range is simply not found.
 ID = f"int(max={MAX_ID})"
 _MISSING = object()
@@ -123,7 +123,7 @@ def query_choice(name: str, options: Iterable[str], default: str | None = None):
 def query_page() -> int:
     """Return ?page= as a positive integer (1 when missing)."""
     raw = request.args.get("page", "1")
-    if not raw.isdigit() or not 0 < int(raw) <= MAX_PAGE:
+    if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) <= MAX_PAGE:
         raise ValidationError(
             _("The page must be a whole number from 1 to %(n)d.", n=MAX_PAGE),
             field="page",

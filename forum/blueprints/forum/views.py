@@ -219,7 +219,7 @@ def reply(thread_id: int):
 
 def _parent_for_form(form: ReplyForm, thread):
     wanted = request.args.get("to") or form.parent_id.data
-    if not wanted or not str(wanted).isdigit():
+    if not wanted or not (str(wanted).isascii() and str(wanted).isdigit()):
         return None
     parent = threads.get_post(current_user, int(wanted))
     if parent.thread_id != thread.id:

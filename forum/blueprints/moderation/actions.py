@@ -19,9 +19,8 @@ from forum.blueprints.moderation.forms import (
     ShownReasonForm,
 )
 from forum.errors import ValidationError
-from forum.extensions import db
 from forum.models import Post, Thread
-from forum.services import moderation
+from forum.services import moderation, threads
 
 
 @dataclass(frozen=True)
@@ -37,8 +36,8 @@ class ThreadAction:
 
 
 def _target_thread(text: str) -> Thread:
-    match = re.search(r"(?:^|/threads/)(\d+)\b", (text or "").strip())
-    thread = db.session.get(Thread, int(match.group(1))) if match else None
+    match = re.search(r"(?:^|/threads/)([0-9]+)\b", (text or "").strip())
+    thread = threads.thread_by_id(match.group(1)) if match else None
     if thread is None:
         raise ValidationError(_("There is no such discussion."), field="target")
     return thread
