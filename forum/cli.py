@@ -8,10 +8,11 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_migrate import upgrade
+from sqlalchemy import func, select
 
 from forum.errors import ForumError
 from forum.extensions import db
-from forum.models import Role
+from forum.models import Role, Thread
 from forum.services import (
     accounts,
     api_tokens,
@@ -20,7 +21,9 @@ from forum.services import (
     members,
     notifications,
     reference,
+    search,
 )
+from forum.services.visibility import public_threads
 
 forum_cli = AppGroup("forum", help="Agora administration commands.")
 
@@ -148,6 +151,16 @@ def send_digests_command(base_url: str | None) -> None:
     ):
         sent = notifications.send_digests()
     click.echo(f"Sent {sent} digests.")
+
+
+@forum_cli.command("reindex")
+@click.option("--procs", default=2, show_default=True, help="Indexing processes.")
+def reindex_command(procs: int) -> None:
+    """Rebuild the search index from the database."""
+    total = db.session.scalar(select(func.count(Thread.id)).where(public_threads()))
+    with click.progressbar(length=total, label="Indexing discussions") as bar:
+        count = search.rebuild_all(procs=procs, progress=bar.update)
+    click.echo(f"Indexed {count} documents.")
 
 
 def init_app(app: Flask) -> None:

@@ -54,6 +54,9 @@ class Config:
 
     ADMIN_USERS_PER_PAGE = 50
 
+    # Seconds a process waits for another to finish writing the search index.
+    SEARCH_LOCK_TIMEOUT = 10.0
+
     # Countries and themes are cached per process for this long.
     REFERENCE_CACHE_SECONDS = 30
     # The home page's thread counts, likewise (public counts only).

@@ -53,7 +53,10 @@ class QuerySyntaxError(IndexError_, ValueError):
 
 @dataclass(frozen=True)
 class Document:
-    """What the index keeps of a practice, thread or post."""
+    """What the index keeps of a practice, thread or post.
+
+    A post's `title` is its thread's: shown with the result, not searched.
+    """
 
     kind: str
     record_id: int
@@ -171,6 +174,19 @@ class SearchIndex:
         writer.commit()
         return count
 
+    def replace(self, doc_ids: Iterable[str], documents: Iterable[Document]) -> None:
+        """Delete some documents and add others in one write (one lock, one commit)."""
+        writer = self._writer()
+        try:
+            for key in doc_ids:
+                writer.delete_by_term("doc_id", key)
+            for document in documents:
+                writer.update_document(**_fields(document))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
     def delete(self, doc_ids: Iterable[str]) -> None:
         """Remove documents by their doc_id ("thread:12")."""
         writer = self._writer()
@@ -282,13 +298,15 @@ def _clear_segments(writer, segments):
 
 def _fields(document: Document) -> dict:
     body = document.body or ""
-    text = f"{document.title}\n{body}"
+    own_title = "" if document.kind == "post" else document.title
+    text = f"{own_title}\n{body}"
     values = {
         "doc_id": document.doc_id,
         "kind": document.kind,
         "record_id": document.record_id,
         "url": document.url,
-        "title": document.title,
+        "heading": document.title,
+        "title": own_title,
         "content": text,
         "excerpt": plain_text(body[:EXCERPT_LENGTH]),
         "language": document.language or "",
@@ -326,7 +344,7 @@ def _hit(hit, parsed) -> Hit:
         doc_id=stored["doc_id"],
         kind=stored["kind"],
         record_id=stored["record_id"],
-        title=stored["title"],
+        title=stored["heading"],
         url=stored["url"],
         snippet=_snippet(hit, stored),
         language=stored.get("language", ""),

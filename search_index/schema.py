@@ -22,7 +22,10 @@ def build_schema() -> Schema:
         "kind": ID(stored=True),
         "record_id": STORED(),
         "url": STORED(),
-        "title": TEXT(analyzer=folding_analyzer(), stored=True, field_boost=3.0),
+        # The title shown with a result; a post shows its thread's title, but
+        # only a thread's own title is searched (else every reply would match).
+        "heading": STORED(),
+        "title": TEXT(analyzer=folding_analyzer(), field_boost=3.0),
         "content": TEXT(analyzer=folding_analyzer(), spelling=True),
         "excerpt": STORED(),
         "language": ID(stored=True),

@@ -14,7 +14,7 @@ from forum.errors import Conflict, ValidationError
 from forum.extensions import db
 from forum.labels import FLAG_REASON_LABELS
 from forum.models import Flag, Post, Thread, User
-from forum.services import notifications, thread_surgery
+from forum.services import notifications, search, thread_surgery
 from forum.services.audit import record_action
 
 # The queue's readers (and flagging) are called through this module too.
@@ -152,6 +152,7 @@ def move_thread(
     details = {"before": before, "after": after}
     _record(moderator, "thread.move", thread, reason=reason, details=details)
     db.session.commit()
+    search.sync_threads(thread)
 
 
 def rename_thread(
@@ -167,6 +168,7 @@ def rename_thread(
     thread.title = title
     _record(moderator, "thread.rename", thread, reason=reason, details=details)
     db.session.commit()
+    search.sync_threads(thread)
 
 
 def delete_thread(moderator: User, thread: Thread, *, reason: str) -> None:
@@ -177,6 +179,7 @@ def delete_thread(moderator: User, thread: Thread, *, reason: str) -> None:
     thread.delete_reason = reason
     _record(moderator, "thread.delete", thread, reason=reason)
     db.session.commit()
+    search.sync_threads(thread)
 
 
 def restore_thread(admin: User, thread: Thread, *, reason: str = "") -> None:
@@ -193,6 +196,7 @@ def restore_thread(admin: User, thread: Thread, *, reason: str = "") -> None:
     thread.delete_reason = ""
     _record(admin, "thread.restore", thread, reason=reason)
     db.session.commit()
+    search.sync_threads(thread)
 
 
 def merge_threads(
@@ -213,6 +217,7 @@ def merge_threads(
     details = {"into": target.id, "into_title": target.title, "posts": moved}
     _record(moderator, "thread.merge", source, reason=reason, details=details)
     db.session.commit()
+    search.sync_threads(source, target)
     return target
 
 
@@ -233,6 +238,7 @@ def split_thread(
     details = {"new_thread": new.id, "new_title": title, "posts": moved}
     _record(moderator, "thread.split", thread, reason=reason, details=details)
     db.session.commit()
+    search.sync_threads(thread, new)
     return new
 
 
@@ -256,6 +262,7 @@ def hide_post(moderator: User, post: Post, *, reason: str) -> None:
     resolve_open_flags(moderator, post, "hidden")
     _record(moderator, "post.hide", post.thread, reason=reason, target=post)
     db.session.commit()
+    search.sync_posts(post)
 
 
 def unhide_post(moderator: User, post: Post, *, reason: str = "") -> None:
@@ -269,6 +276,15 @@ def unhide_post(moderator: User, post: Post, *, reason: str = "") -> None:
     refresh_thread_stats(post.thread)
     _record(moderator, "post.unhide", post.thread, reason=reason, target=post)
     db.session.commit()
+    search.sync_posts(post)
+
+
+def _sync_post_or_thread(post: Post) -> None:
+    """An opening post decides its whole thread's fate; a reply only its own."""
+    if post.is_first:
+        search.sync_threads(post.thread_id)
+    else:
+        search.sync_posts(post)
 
 
 def approve_post(moderator: User, post: Post) -> None:
@@ -286,6 +302,7 @@ def approve_post(moderator: User, post: Post) -> None:
     refresh_thread_stats(thread)
     _record(moderator, "post.approve", thread, target=post)
     db.session.commit()
+    _sync_post_or_thread(post)
     if post.is_first:
         notifications.on_thread_published(thread, post)
     elif thread.is_public:
@@ -307,6 +324,7 @@ def reject_post(moderator: User, post: Post, *, reason: str) -> None:
         thread.delete_reason = reason
     _record(moderator, "post.reject", thread, reason=reason, target=post)
     db.session.commit()
+    _sync_post_or_thread(post)
 
 
 def resolve_flag(moderator: User, flag: Flag, *, action: str, reason: str = "") -> None:
@@ -334,3 +352,4 @@ def resolve_flag(moderator: User, flag: Flag, *, action: str, reason: str = "") 
         moderator, action_name, post.thread, reason=reason, target=flag, details=details
     )
     db.session.commit()
+    search.sync_posts(post)

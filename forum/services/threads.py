@@ -16,7 +16,7 @@ from forum.i18n import SPOKEN_LANGUAGES
 from forum.markup import extract_mentions, render_markdown
 from forum.models import Country, Post, PostRevision, Theme, Thread, User
 from forum.models.threads import path_segment
-from forum.services import following, notifications, posting_limits
+from forum.services import following, notifications, posting_limits, search
 from forum.services.visibility import can_see_thread, moderates_thread, public_posts
 
 MAX_THEMES = 3
@@ -180,6 +180,7 @@ def create_thread(
     post.path = path_segment(post.id)
     following.watch_thread(author, thread, commit=False)
     db.session.commit()
+    search.sync_threads(thread)
     if approved:
         notifications.on_thread_published(thread, post)
     return thread
@@ -273,6 +274,7 @@ def reply(
     if post.approved:
         _touch_thread(thread, post)
     db.session.commit()
+    search.sync_posts(post)
     if post.approved:
         notifications.on_reply_published(post)
     return post
@@ -377,6 +379,10 @@ def edit_post(editor: User, post: Post, *, body: str, title: str | None = None) 
     if new_title:
         post.thread.title = new_title
     db.session.commit()
+    if new_title:
+        search.sync_threads(post.thread_id)  # every reply carries the title
+    else:
+        search.sync_posts(post)
     if post.is_public:
         notifications.on_post_edited(post, mentioned_before)
     return post
@@ -412,3 +418,4 @@ def delete_own_post(author: User, post: Post) -> None:
     post.deleted_at = utcnow()
     refresh_thread_stats(post.thread)
     db.session.commit()
+    search.sync_posts(post)

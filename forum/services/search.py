@@ -1,0 +1,196 @@
+"""Keeping the search index in step with the database.
+
+The database is the truth. Services call `sync_threads` right after they
+commit a change that affects what can be found (a new thread or reply, an
+edit, a hide, a move...). Only public content is indexed, so the index can
+never show anyone what they may not see. When the index cannot be written,
+the database write stands: the error is logged and the threads are retried
+with the next write in this process; `flask forum reindex` rebuilds all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+
+from flask import current_app
+from markupsafe import Markup
+from sqlalchemy import or_, select
+
+from forum.extensions import db
+from forum.models import Post, Thread
+from forum.services.visibility import public_posts, public_threads
+from search_index import Document, IndexBusy, IndexCorrupt, SearchIndex, doc_id
+
+_INDEX_KEY = "agora_search_index"
+_PENDING_KEY = "agora_search_pending"
+REBUILD_CHUNK = 500
+
+
+def search_index() -> SearchIndex:
+    """Return this application's index, rebuilding it when it is damaged."""
+    index = current_app.extensions.get(_INDEX_KEY)
+    if index is None:
+        path = current_app.config["SEARCH_INDEX_DIR"]
+        timeout = current_app.config["SEARCH_LOCK_TIMEOUT"]
+        try:
+            index = SearchIndex(path, lock_timeout=timeout)
+        except IndexCorrupt:
+            current_app.logger.warning("Search index %s is damaged: rebuilding", path)
+            index = SearchIndex.recreate(path, lock_timeout=timeout)
+            current_app.extensions[_INDEX_KEY] = index
+            rebuild_all()
+        current_app.extensions[_INDEX_KEY] = index
+    return index
+
+
+def _plain(html: str) -> str:
+    return Markup(html).striptags()
+
+
+def thread_document(thread: Thread, opening: Post) -> Document:
+    """Return the index document of a thread (its title and opening post)."""
+    return Document(
+        kind="thread",
+        record_id=thread.id,
+        title=thread.title,
+        body=_plain(opening.body_html),
+        url=f"/threads/{thread.id}",
+        language=thread.language,
+        country=thread.country_code,
+        themes=thread.theme_slugs,
+        date=thread.last_activity_at,
+    )
+
+
+def post_document(thread: Thread, post: Post) -> Document:
+    """Return the index document of a reply."""
+    return Document(
+        kind="post",
+        record_id=post.id,
+        title=thread.title,
+        body=_plain(post.body_html),
+        url=f"/posts/{post.id}",
+        language=thread.language,
+        country=thread.country_code,
+        themes=thread.theme_slugs,
+        date=post.created_at,
+    )
+
+
+def _documents(thread: Thread, posts: Iterable[Post]) -> Iterator[Document]:
+    for post in posts:
+        if post.is_first:
+            yield thread_document(thread, post)
+        else:
+            yield post_document(thread, post)
+
+
+def _public_posts_of(thread_ids: list[int]) -> dict[int, list[Post]]:
+    rows = db.session.scalars(
+        select(Post)
+        .join(Thread, Thread.id == Post.thread_id)
+        .where(Post.thread_id.in_(thread_ids), public_posts(), public_threads())
+        .order_by(Post.thread_id, Post.id)
+    )
+    grouped: dict[int, list[Post]] = {}
+    for post in rows:
+        grouped.setdefault(post.thread_id, []).append(post)
+    return grouped
+
+
+def sync_threads(*threads: Thread | int) -> None:
+    """Make the index hold exactly the public content of these threads; never raise.
+
+    For changes to a whole thread: moved, renamed, merged, split, deleted.
+    """
+    _sync({("thread", t if isinstance(t, int) else t.id) for t in threads})
+
+
+def sync_posts(*posts: Post) -> None:
+    """Bring the index in step with these posts only (new, edited, hidden...)."""
+    _sync({("post", post.id) for post in posts})
+
+
+def _sync(keys: set[tuple[str, int]]) -> None:
+    pending: set = current_app.extensions.setdefault(_PENDING_KEY, set())
+    keys = pending | keys
+    if not keys:
+        return
+    try:
+        _write(
+            sorted(i for kind, i in keys if kind == "thread"),
+            sorted(i for kind, i in keys if kind == "post"),
+        )
+    except (IndexBusy, OSError, ValueError) as error:
+        current_app.logger.error(
+            "Search index not updated for %s (%s); will retry", sorted(keys), error
+        )
+        pending.update(keys)
+        return
+    pending.clear()
+
+
+def _write(thread_ids: list[int], post_ids: list[int]) -> None:
+    stale = [doc_id("thread", thread_id) for thread_id in thread_ids]
+    if thread_ids:
+        post_ids = post_ids + list(
+            db.session.scalars(select(Post.id).where(Post.thread_id.in_(thread_ids)))
+        )
+    stale += [doc_id("post", post_id) for post_id in post_ids]
+    stale += [doc_id("thread", thread_id) for thread_id in _opened(post_ids)]
+    fresh = db.session.scalars(
+        select(Post)
+        .join(Thread, Thread.id == Post.thread_id)
+        .where(
+            or_(Post.thread_id.in_(thread_ids), Post.id.in_(post_ids)),
+            public_posts(),
+            public_threads(),
+        )
+        .order_by(Post.thread_id, Post.id)
+    )
+    documents = [
+        thread_document(post.thread, post)
+        if post.is_first
+        else post_document(post.thread, post)
+        for post in fresh
+    ]
+    search_index().replace(stale, documents)
+
+
+def _opened(post_ids: list[int]) -> list[int]:
+    """Return the threads whose opening post is among `post_ids`."""
+    if not post_ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(Post.thread_id).where(Post.id.in_(post_ids), Post.is_first.is_(True))
+        )
+    )
+
+
+def _all_documents(progress: Callable[[int], None] | None) -> Iterator[Document]:
+    last_id = 0
+    while True:
+        thread_ids = list(
+            db.session.scalars(
+                select(Thread.id)
+                .where(public_threads(), Thread.id > last_id)
+                .order_by(Thread.id)
+                .limit(REBUILD_CHUNK)
+            )
+        )
+        if not thread_ids:
+            return
+        for posts in _public_posts_of(thread_ids).values():
+            yield from _documents(posts[0].thread, posts)
+        last_id = thread_ids[-1]
+        if progress:
+            progress(len(thread_ids))
+        db.session.expunge_all()
+
+
+def rebuild_all(*, procs: int = 1, progress=None) -> int:
+    """Rebuild the whole index from the database; return how many documents."""
+    count = search_index().rebuild(_all_documents(progress), procs=procs)
+    current_app.extensions.get(_PENDING_KEY, set()).clear()
+    return count
