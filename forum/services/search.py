@@ -47,42 +47,30 @@ def _plain(html: str) -> str:
     return Markup(html).striptags()
 
 
-def thread_document(thread: Thread, opening: Post) -> Document:
-    """Return the index document of a thread (its title and opening post)."""
-    return Document(
-        kind="thread",
-        record_id=thread.id,
-        title=thread.title,
-        body=_plain(opening.body_html),
-        url=f"/threads/{thread.id}",
-        language=thread.language,
-        country=thread.country_code,
-        themes=thread.theme_slugs,
-        date=thread.last_activity_at,
-    )
-
-
 def post_document(thread: Thread, post: Post) -> Document:
-    """Return the index document of a reply."""
+    """Return the index document of a post: an opening post stands for its thread."""
+    if post.is_first:
+        kind, record_id, url = "thread", thread.id, f"/threads/{thread.id}"
+        date = thread.last_activity_at
+    else:
+        kind, record_id, url = "post", post.id, f"/posts/{post.id}"
+        date = post.created_at
     return Document(
-        kind="post",
-        record_id=post.id,
+        kind=kind,
+        record_id=record_id,
         title=thread.title,
         body=_plain(post.body_html),
-        url=f"/posts/{post.id}",
+        url=url,
         language=thread.language,
         country=thread.country_code,
         themes=thread.theme_slugs,
-        date=post.created_at,
+        date=date,
     )
 
 
 def _documents(thread: Thread, posts: Iterable[Post]) -> Iterator[Document]:
     for post in posts:
-        if post.is_first:
-            yield thread_document(thread, post)
-        else:
-            yield post_document(thread, post)
+        yield post_document(thread, post)
 
 
 def _public_posts_of(thread_ids: list[int]) -> dict[int, list[Post]]:
@@ -148,12 +136,7 @@ def _write(thread_ids: list[int], post_ids: list[int]) -> None:
         )
         .order_by(Post.thread_id, Post.id)
     )
-    documents = [
-        thread_document(post.thread, post)
-        if post.is_first
-        else post_document(post.thread, post)
-        for post in fresh
-    ]
+    documents = [post_document(post.thread, post) for post in fresh]
     search_index().replace(stale, documents)
 
 
