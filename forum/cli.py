@@ -8,11 +8,10 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_migrate import upgrade
-from sqlalchemy import func, select
 
 from forum.errors import ForumError
 from forum.extensions import db
-from forum.models import Role, Thread
+from forum.models import Role
 from forum.services import (
     accounts,
     api_tokens,
@@ -23,7 +22,6 @@ from forum.services import (
     reference,
     search,
 )
-from forum.services.visibility import public_threads
 
 forum_cli = AppGroup("forum", help="Agora administration commands.")
 
@@ -157,8 +155,10 @@ def send_digests_command(base_url: str | None) -> None:
 @click.option("--procs", default=2, show_default=True, help="Indexing processes.")
 def reindex_command(procs: int) -> None:
     """Rebuild the search index from the database."""
-    total = db.session.scalar(select(func.count(Thread.id)).where(public_threads()))
-    with click.progressbar(length=total, label="Indexing discussions") as bar:
+    total = search.count_documents_to_index()
+    with click.progressbar(
+        length=total, label="Indexing practices and discussions"
+    ) as bar:
         count = search.rebuild_all(procs=procs, progress=bar.update)
     click.echo(f"Indexed {count} documents.")
 

@@ -54,6 +54,12 @@ class Config:
 
     ADMIN_USERS_PER_PAGE = 50
 
+    # Files attached to practices (the folder defaults to instance/attachments).
+    ATTACHMENTS_DIR: str | None = None
+    ATTACHMENT_MAX_SIZE = 10 * 1024 * 1024
+    ATTACHMENTS_PER_PRACTICE = 10
+    PRACTICES_PER_PAGE = 20
+
     # Seconds a process waits for another to finish writing the search index.
     SEARCH_LOCK_TIMEOUT = 10.0
 

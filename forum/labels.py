@@ -88,6 +88,18 @@ NOTIFICATION_TEXTS = {
     NotificationKind.ACCEPTED: _l(
         "%(actor)s marked your reply as the answer in “%(title)s”"
     ),
+    NotificationKind.PRACTICE_PUBLISHED: _l(
+        "%(actor)s published your practice “%(title)s”"
+    ),
+    NotificationKind.PRACTICE_CHANGES: _l(
+        "%(actor)s asks for changes to your practice “%(title)s”"
+    ),
+    NotificationKind.PRACTICE_REJECTED: _l(
+        "%(actor)s did not accept your practice “%(title)s”"
+    ),
+    NotificationKind.PRACTICE_ADOPTED: _l(
+        "%(actor)s’s organisation took up your practice “%(title)s”"
+    ),
 }
 
 EMAIL_NOTIFICATION_LABELS = {

@@ -120,6 +120,8 @@ class SearchIndex:
     def __init__(self, path: str | os.PathLike, *, lock_timeout: float = 10.0):
         self.path = Path(path)
         self.lock_timeout = lock_timeout
+        # True when this call made a new, empty index (the folder had none).
+        self.created = False
         self._index = self._open_or_create()
         self._parser = self._make_parser()
 
@@ -128,6 +130,7 @@ class SearchIndex:
     def _open_or_create(self):
         self.path.mkdir(parents=True, exist_ok=True)
         if not any(self.path.glob("*.toc")):
+            self.created = True
             return index.create_in(self.path, build_schema())
         # Whoosh leaves a file open when it fails to read a damaged table of
         # contents; silence that handle's warning, the index is replaced anyway.
@@ -136,7 +139,9 @@ class SearchIndex:
             try:
                 opened = index.open_dir(self.path)
                 opened.doc_count()
-                return opened
+                if _shape(opened.schema) == _shape(build_schema()):
+                    return opened
+                problem = "the index was built with other fields"
             except (WhooshIndexError, OSError, ValueError, EOFError) as error:
                 problem = f"{type(error).__name__}: {error}"
             gc.collect()  # the failed reader's frames are gone: close its file now
@@ -289,6 +294,14 @@ class SearchIndex:
                 facets={name: _group_counts(results.results, name) for name in facets},
                 suggestion=_suggest(searcher, text) if results.total == 0 else None,
             )
+
+
+def _shape(schema) -> dict[str, tuple]:
+    """Describe a schema's fields, to notice an index built by older code."""
+    return {
+        name: (type(field).__name__, field.stored, field.column_type is not None)
+        for name, field in schema.items()
+    }
 
 
 def _clear_segments(writer, segments):

@@ -3,6 +3,18 @@
 from forum.models.audit import AuditEntry
 from forum.models.following import Follow, Notification, NotificationKind, ThreadWatch
 from forum.models.moderation import Flag, FlagReason
+from forum.models.practices import (
+    SECTIONS,
+    AdoptionKind,
+    Practice,
+    PracticeAdoption,
+    PracticeAttachment,
+    PracticeRevision,
+    PracticeState,
+    ProjectStatus,
+    RevisionState,
+    practice_themes,
+)
 from forum.models.reference import Country, Theme
 from forum.models.threads import (
     Post,
@@ -15,6 +27,16 @@ from forum.models.threads import (
 from forum.models.users import AccountStatus, ActorType, ApiToken, Role, User
 
 __all__ = [
+    "SECTIONS",
+    "AdoptionKind",
+    "Practice",
+    "PracticeAdoption",
+    "PracticeAttachment",
+    "PracticeRevision",
+    "PracticeState",
+    "ProjectStatus",
+    "RevisionState",
+    "practice_themes",
     "AccountStatus",
     "ActorType",
     "ApiToken",

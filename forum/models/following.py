@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.columns import UTCDateTime, utcnow
 from forum.extensions import db
+from forum.models.practices import Practice
 from forum.models.threads import Post, Thread
 from forum.models.users import User
 
@@ -52,6 +53,10 @@ class NotificationKind(enum.StrEnum):
     NEW_THREAD = "new_thread"  # a new thread in what you follow
     ACCEPTED = "accepted"  # your reply was marked as the answer
     MODERATION = "moderation"  # a moderator acted on your content
+    PRACTICE_PUBLISHED = "practice_published"  # your practice (or edit) is online
+    PRACTICE_CHANGES = "practice_changes"  # a moderator asks for changes
+    PRACTICE_REJECTED = "practice_rejected"
+    PRACTICE_ADOPTED = "practice_adopted"  # someone adopted or adapted yours
 
 
 class Notification(db.Model):
@@ -72,6 +77,9 @@ class Notification(db.Model):
     post_id: Mapped[int | None] = mapped_column(
         ForeignKey("posts.id", ondelete="CASCADE")
     )
+    practice_id: Mapped[int | None] = mapped_column(
+        ForeignKey("practices.id", ondelete="CASCADE")
+    )
     message: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -80,3 +88,4 @@ class Notification(db.Model):
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id], lazy="joined")
     thread: Mapped[Thread | None] = relationship(lazy="joined")
     post: Mapped[Post | None] = relationship()
+    practice: Mapped[Practice | None] = relationship()

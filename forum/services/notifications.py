@@ -27,12 +27,14 @@ from forum.models import (
     Notification,
     NotificationKind,
     Post,
+    Practice,
     Thread,
     ThreadWatch,
     User,
 )
 from forum.services.discussions import Page
 from forum.services.visibility import (
+    can_see_practice,
     can_see_thread,
     in_moderation_scope,
     public_posts,
@@ -120,6 +122,37 @@ def on_answer_accepted(post: Post, accepted_by: User) -> None:
     _notify(post, {post.author_id: NotificationKind.ACCEPTED}, actor_id=accepted_by.id)
 
 
+def on_practice_reviewed(
+    practice: Practice, moderator: User, kind: NotificationKind
+) -> None:
+    """Tell a practice's author what a moderator decided."""
+    _notify_about_practice(practice, practice.author_id, kind, actor_id=moderator.id)
+
+
+def on_practice_adopted(practice: Practice, member: User) -> None:
+    """Tell a practice's author that an organisation adopted or adapted it."""
+    _notify_about_practice(
+        practice,
+        practice.author_id,
+        NotificationKind.PRACTICE_ADOPTED,
+        actor_id=member.id,
+    )
+
+
+def _notify_about_practice(
+    practice: Practice, user_id: int, kind: NotificationKind, *, actor_id: int
+) -> None:
+    user = db.session.get(User, user_id)
+    if user_id == actor_id or user is None or not user.can_log_in:
+        return
+    notification = Notification(
+        user_id=user_id, kind=kind.value, actor_id=actor_id, practice_id=practice.id
+    )
+    db.session.add(notification)
+    db.session.commit()
+    _email_each([(notification, user)])
+
+
 def _mentions(post: Post) -> set[str]:
     return extract_mentions(post.body_markdown)
 
@@ -194,6 +227,8 @@ def describe(notification: Notification) -> str:
         return notification.message
     actor = notification.actor.public_name if notification.actor else _("Someone")
     title = notification.thread.title if notification.thread else ""
+    if notification.practice is not None:
+        title = notification.practice.title
     return str(template) % {"actor": _isolate(actor), "title": _isolate(title)}
 
 
@@ -204,6 +239,12 @@ def _isolate(text: str) -> str:
 
 
 def _link(notification: Notification) -> str:
+    if notification.practice_id:
+        return url_for(
+            "library.view_practice",
+            practice_id=notification.practice_id,
+            _external=True,
+        )
     if notification.post_id:
         return url_for("forum.permalink", post_id=notification.post_id, _external=True)
     return url_for(
@@ -310,6 +351,10 @@ def _send_digest(user: User, now: datetime) -> int:
 
 def shows_content(viewer: User, notification: Notification) -> bool:
     """Say whether the notification's thread and post may be shown to `viewer`."""
+    if notification.practice is not None and not can_see_practice(
+        viewer, notification.practice
+    ):
+        return False
     if notification.thread is not None and not can_see_thread(
         viewer, notification.thread
     ):

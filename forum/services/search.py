@@ -10,15 +10,16 @@ with the next write in this process; `flask forum reindex` rebuilds all.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
 
 from forum.extensions import db
-from forum.models import Post, Thread
-from forum.services.visibility import public_posts, public_threads
+from forum.models import SECTIONS, Post, Practice, Thread
+from forum.services.visibility import public_posts, public_practices, public_threads
 from search_index import Document, IndexBusy, IndexCorrupt, SearchIndex, doc_id
 
 _INDEX_KEY = "agora_search_index"
@@ -27,19 +28,27 @@ REBUILD_CHUNK = 500
 
 
 def search_index() -> SearchIndex:
-    """Return this application's index, rebuilding it when it is damaged."""
+    """Return this application's index; a missing or damaged one is rebuilt.
+
+    The check runs the first time a process uses the index (at start, in
+    practice), so a deleted or corrupt folder heals itself from the database.
+    """
     index = current_app.extensions.get(_INDEX_KEY)
-    if index is None:
-        path = current_app.config["SEARCH_INDEX_DIR"]
-        timeout = current_app.config["SEARCH_LOCK_TIMEOUT"]
-        try:
-            index = SearchIndex(path, lock_timeout=timeout)
-        except IndexCorrupt:
-            current_app.logger.warning("Search index %s is damaged: rebuilding", path)
-            index = SearchIndex.recreate(path, lock_timeout=timeout)
-            current_app.extensions[_INDEX_KEY] = index
-            rebuild_all()
-        current_app.extensions[_INDEX_KEY] = index
+    if index is not None:
+        return index
+    path = current_app.config["SEARCH_INDEX_DIR"]
+    timeout = current_app.config["SEARCH_LOCK_TIMEOUT"]
+    try:
+        index = SearchIndex(path, lock_timeout=timeout)
+    except IndexCorrupt as error:
+        current_app.logger.warning(
+            "Search index %s unusable (%s): rebuilding", path, error
+        )
+        index = SearchIndex.recreate(path, lock_timeout=timeout)
+    current_app.extensions[_INDEX_KEY] = index
+    if index.created and index.doc_count() == 0 and count_documents_to_index():
+        current_app.logger.warning("Search index %s was empty: rebuilding", path)
+        rebuild_all()
     return index
 
 
@@ -68,13 +77,34 @@ def post_document(thread: Thread, post: Post) -> Document:
     )
 
 
+def practice_document(practice: Practice) -> Document:
+    """Return the index document of a published practice."""
+    sections = practice.sections_html or {}
+    parts = [practice.summary, practice.place, practice.organisation]
+    parts += [_plain(sections.get(name) or "") for name in SECTIONS]
+    return Document(
+        kind="practice",
+        record_id=practice.id,
+        title=practice.title,
+        body="\n".join(part for part in parts if part),
+        url=f"/practices/{practice.id}",
+        language=practice.language,
+        country=practice.country_code,
+        themes=practice.theme_slugs,
+        actor_types=list(practice.actor_types or []),
+        status=str(practice.project_status),
+        year=practice.start_year,
+        date=practice.published_at,
+    )
+
+
 def _documents(thread: Thread, posts: Iterable[Post]) -> Iterator[Document]:
     for post in posts:
         yield post_document(thread, post)
 
 
-def _public_posts_of(thread_ids: list[int]) -> dict[int, list[Post]]:
-    rows = db.session.scalars(
+def _public_posts_of(session: Session, thread_ids: list[int]) -> dict[int, list[Post]]:
+    rows = session.scalars(
         select(Post)
         .join(Thread, Thread.id == Post.thread_id)
         .where(Post.thread_id.in_(thread_ids), public_posts(), public_threads())
@@ -99,6 +129,11 @@ def sync_posts(*posts: Post) -> None:
     _sync({("post", post.id) for post in posts})
 
 
+def sync_practices(*practices: Practice | int) -> None:
+    """Index these practices if they are published, else take them out."""
+    _sync({("practice", p if isinstance(p, int) else p.id) for p in practices})
+
+
 def _sync(keys: set[tuple[str, int]]) -> None:
     pending: set = current_app.extensions.setdefault(_PENDING_KEY, set())
     keys = pending | keys
@@ -108,6 +143,7 @@ def _sync(keys: set[tuple[str, int]]) -> None:
         _write(
             sorted(i for kind, i in keys if kind == "thread"),
             sorted(i for kind, i in keys if kind == "post"),
+            sorted(i for kind, i in keys if kind == "practice"),
         )
     except (IndexBusy, OSError, ValueError) as error:
         current_app.logger.error(
@@ -118,8 +154,11 @@ def _sync(keys: set[tuple[str, int]]) -> None:
     pending.clear()
 
 
-def _write(thread_ids: list[int], post_ids: list[int]) -> None:
-    stale = [doc_id("thread", thread_id) for thread_id in thread_ids]
+def _write(
+    thread_ids: list[int], post_ids: list[int], practice_ids: list[int] = ()
+) -> None:
+    stale = [doc_id("practice", practice_id) for practice_id in practice_ids]
+    stale += [doc_id("thread", thread_id) for thread_id in thread_ids]
     if thread_ids:
         post_ids = post_ids + list(
             db.session.scalars(select(Post.id).where(Post.thread_id.in_(thread_ids)))
@@ -137,6 +176,11 @@ def _write(thread_ids: list[int], post_ids: list[int]) -> None:
         .order_by(Post.thread_id, Post.id)
     )
     documents = [post_document(post.thread, post) for post in fresh]
+    if practice_ids:
+        published = db.session.scalars(
+            select(Practice).where(Practice.id.in_(practice_ids), public_practices())
+        )
+        documents += [practice_document(practice) for practice in published]
     search_index().replace(stale, documents)
 
 
@@ -151,11 +195,12 @@ def _opened(post_ids: list[int]) -> list[int]:
     )
 
 
-def _all_documents(progress: Callable[[int], None] | None) -> Iterator[Document]:
+def _all_documents(session: Session, progress) -> Iterator[Document]:
+    yield from _all_practice_documents(session, progress)
     last_id = 0
     while True:
         thread_ids = list(
-            db.session.scalars(
+            session.scalars(
                 select(Thread.id)
                 .where(public_threads(), Thread.id > last_id)
                 .order_by(Thread.id)
@@ -164,16 +209,46 @@ def _all_documents(progress: Callable[[int], None] | None) -> Iterator[Document]
         )
         if not thread_ids:
             return
-        for posts in _public_posts_of(thread_ids).values():
+        for posts in _public_posts_of(session, thread_ids).values():
             yield from _documents(posts[0].thread, posts)
         last_id = thread_ids[-1]
         if progress:
             progress(len(thread_ids))
-        db.session.expunge_all()
+        session.expunge_all()
+
+
+def _all_practice_documents(session: Session, progress) -> Iterator[Document]:
+    last_id = 0
+    while True:
+        practices = list(
+            session.scalars(
+                select(Practice)
+                .where(public_practices(), Practice.id > last_id)
+                .order_by(Practice.id)
+                .limit(REBUILD_CHUNK)
+            )
+        )
+        if not practices:
+            return
+        for practice in practices:
+            yield practice_document(practice)
+        last_id = practices[-1].id
+        if progress:
+            progress(len(practices))
+        session.expunge_all()
+
+
+def count_documents_to_index() -> int:
+    """Return how many practices and threads a rebuild walks (for progress bars)."""
+    return db.session.scalar(
+        select(func.count(Practice.id)).where(public_practices())
+    ) + db.session.scalar(select(func.count(Thread.id)).where(public_threads()))
 
 
 def rebuild_all(*, procs: int = 1, progress=None) -> int:
     """Rebuild the whole index from the database; return how many documents."""
-    count = search_index().rebuild(_all_documents(progress), procs=procs)
+    # A session of its own: the caller's objects stay attached and unchanged.
+    with Session(db.engine) as session:
+        count = search_index().rebuild(_all_documents(session, progress), procs=procs)
     current_app.extensions.get(_PENDING_KEY, set()).clear()
     return count

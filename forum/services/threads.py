@@ -186,6 +186,49 @@ def create_thread(
     return thread
 
 
+def open_discussion(
+    author: User,
+    *,
+    title: str,
+    body: str,
+    country: str,
+    themes: Iterable[str],
+    language: str,
+) -> Thread:
+    """Open a thread on the site's behalf (a practice's discussion, say).
+
+    No rate limit or approval applies: a moderator already approved what the
+    thread is about.
+    """
+    now = utcnow()
+    thread = Thread(
+        title=title[: current_app.config["TITLE_MAX_LENGTH"]],
+        country_code=country,
+        language=language,
+        author=author,
+        themes=clean_themes(themes),
+        created_at=now,
+        last_activity_at=now,
+        last_poster_id=author.id,
+    )
+    post = Post(
+        thread=thread,
+        author=author,
+        is_first=True,
+        body_markdown=body,
+        body_html=render_body(body),
+        created_at=now,
+    )
+    db.session.add_all([thread, post])
+    db.session.flush()
+    post.path = path_segment(post.id)
+    following.watch_thread(author, thread, commit=False)
+    db.session.commit()
+    search.sync_threads(thread)
+    notifications.on_thread_published(thread, post)
+    return thread
+
+
 def _by_id(model, ident, **options):
     """Return the row with this id, or None (also for ids that cannot exist)."""
     try:

@@ -9,7 +9,15 @@ from __future__ import annotations
 from sqlalchemy import and_, false, or_, select, true
 from sqlalchemy.sql import ColumnElement
 
-from forum.models import Post, Thread, User, thread_themes
+from forum.models import (
+    Post,
+    Practice,
+    PracticeState,
+    Thread,
+    User,
+    practice_themes,
+    thread_themes,
+)
 
 
 def _viewer_id(viewer) -> int | None:
@@ -88,3 +96,62 @@ def readable_post(viewer, post: Post) -> bool:
 def author_visible(user: User) -> bool:
     """Say whether a member's content may be listed on their profile."""
     return not user.is_deleted
+
+
+# Good practices -------------------------------------------------------------
+
+
+def public_practices() -> ColumnElement[bool]:
+    """Practices everyone may read: the published ones."""
+    return Practice.state == PracticeState.PUBLISHED
+
+
+def moderates_practice(viewer, practice: Practice) -> bool:
+    """Say whether `viewer` reviews practices of this country or these themes."""
+    return (
+        bool(viewer)
+        and bool(getattr(viewer, "is_moderator", False))
+        and (viewer.moderates(practice.country_code, practice.theme_slugs))
+    )
+
+
+def can_see_practice(viewer, practice: Practice) -> bool:
+    """Say whether `viewer` may open the practice's page.
+
+    Published practices are public; a draft is its author's alone; once
+    submitted, moderators of its country or themes see it too.
+    """
+    if practice.state == PracticeState.PUBLISHED:
+        return True
+    if practice.author_id == _viewer_id(viewer):
+        return True
+    return practice.state != PracticeState.DRAFT and moderates_practice(
+        viewer, practice
+    )
+
+
+def can_edit_practice(viewer, practice: Practice) -> bool:
+    """Say whether `viewer` may change the practice (directly or for review)."""
+    if not getattr(viewer, "is_authenticated", False) or not viewer.can_log_in:
+        return False
+    if practice.state == PracticeState.REJECTED:
+        return False
+    if practice.author_id == viewer.id:
+        return True
+    return practice.state != PracticeState.DRAFT and moderates_practice(
+        viewer, practice
+    )
+
+
+def practices_in_scope(viewer) -> ColumnElement[bool]:
+    """Practices that `viewer` reviews (none for members and visitors)."""
+    if not getattr(viewer, "is_moderator", False):
+        return false()
+    if viewer.is_global_moderator:
+        return true()
+    countries = [c.code for c in viewer.scope_countries]
+    themes = [t.slug for t in viewer.scope_themes]
+    themed = select(practice_themes.c.practice_id).where(
+        practice_themes.c.theme_slug.in_(themes)
+    )
+    return or_(Practice.country_code.in_(countries), Practice.id.in_(themed))

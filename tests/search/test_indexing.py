@@ -107,14 +107,32 @@ def test_a_failed_index_write_keeps_the_post_and_is_retried(app, tmp_path):
     assert f"thread:{thread.id}" in found("broken")
 
 
-def test_reindex_command_rebuilds_a_lost_index(app, runner, tmp_path):
+def test_reindex_command_rebuilds_everything(app, runner):
     thread = make_thread(body="Fishing cooperatives in Marsaxlokk.")
-    current_app.config["SEARCH_INDEX_DIR"] = str(tmp_path / "fresh")
-    current_app.extensions.pop("agora_search_index", None)
+    search.search_index().delete([f"thread:{thread.id}"])
     assert found("marsaxlokk") == set()
     result = runner.invoke(args=["forum", "reindex", "--procs", "1"])
     assert result.exit_code == 0, result.output
     assert found("marsaxlokk") == {f"thread:{thread.id}"}
+
+
+def test_a_deleted_index_folder_is_rebuilt_when_next_opened(app, tmp_path):
+    thread = make_thread(body="Salt pans of the Sfax cooperative.")
+    current_app.config["SEARCH_INDEX_DIR"] = str(tmp_path / "lost")
+    current_app.extensions.pop("agora_search_index", None)
+    assert found("salt pans") == {f"thread:{thread.id}"}
+
+
+def test_an_index_built_with_other_fields_is_rebuilt(app, tmp_path):
+    from whoosh import fields, index
+
+    thread = make_thread(body="Argan oil cooperatives near Essaouira.")
+    path = tmp_path / "old-schema"
+    path.mkdir()
+    index.create_in(path, fields.Schema(doc_id=fields.ID(stored=True)))
+    current_app.config["SEARCH_INDEX_DIR"] = str(path)
+    current_app.extensions.pop("agora_search_index", None)
+    assert found("essaouira") == {f"thread:{thread.id}"}
 
 
 def test_a_damaged_index_is_rebuilt_when_opened(app, tmp_path):

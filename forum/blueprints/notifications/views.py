@@ -38,6 +38,10 @@ def open_notification(notification_id: int):
     notification = notifications.open_notification(current_user, notification_id)
     if not notifications.shows_content(current_user, notification):
         flash(_("This content is no longer available."), "info")
+    elif notification.practice_id:
+        return redirect(
+            url_for("library.view_practice", practice_id=notification.practice_id)
+        )
     elif notification.post_id:
         return redirect(url_for("forum.permalink", post_id=notification.post_id))
     elif notification.thread_id:
