@@ -60,6 +60,12 @@ class Config:
     ATTACHMENTS_PER_PRACTICE = 10
     PRACTICES_PER_PAGE = 20
 
+    # Workshop rooms: flood limit per participant, how long a connection
+    # counts as present without a heartbeat, reminder lead time.
+    RATELIMIT_CHAT = "20 per minute;200 per hour"
+    CHAT_PRESENCE_TTL = 90
+    WORKSHOP_REMINDER_MINUTES = 60
+
     # Seconds a process waits for another to finish writing the search index.
     SEARCH_LOCK_TIMEOUT = 10.0
 

@@ -97,6 +97,10 @@ NOTIFICATION_TEXTS = {
     NotificationKind.PRACTICE_REJECTED: _l(
         "%(actor)s did not accept your practice “%(title)s”"
     ),
+    NotificationKind.CHAT_MENTION: _l(
+        "%(actor)s mentioned you in the workshop “%(title)s”"
+    ),
+    NotificationKind.WORKSHOP_REMINDER: _l("The workshop “%(title)s” starts soon"),
     NotificationKind.PRACTICE_ADOPTED: _l(
         "%(actor)s’s organisation took up your practice “%(title)s”"
     ),

@@ -25,6 +25,15 @@ from forum.models.threads import (
     thread_themes,
 )
 from forum.models.users import AccountStatus, ActorType, ApiToken, Role, User
+from forum.models.workshops import (
+    ChatMessage,
+    Participation,
+    RoomPresence,
+    Workshop,
+    WorkshopAccess,
+    workshop_facilitators,
+    workshop_themes,
+)
 
 __all__ = [
     "SECTIONS",
@@ -41,20 +50,27 @@ __all__ = [
     "ActorType",
     "ApiToken",
     "AuditEntry",
+    "ChatMessage",
     "Country",
     "Flag",
     "FlagReason",
     "Follow",
     "Notification",
     "NotificationKind",
+    "Participation",
     "Post",
     "PostReaction",
     "PostRevision",
     "Role",
+    "RoomPresence",
     "Theme",
     "Thread",
     "ThreadRead",
     "ThreadWatch",
     "User",
+    "Workshop",
+    "WorkshopAccess",
     "thread_themes",
+    "workshop_facilitators",
+    "workshop_themes",
 ]

@@ -13,6 +13,7 @@ from forum.extensions import db
 from forum.models.practices import Practice
 from forum.models.threads import Post, Thread
 from forum.models.users import User
+from forum.models.workshops import Workshop
 
 
 class ThreadWatch(db.Model):
@@ -57,6 +58,8 @@ class NotificationKind(enum.StrEnum):
     PRACTICE_CHANGES = "practice_changes"  # a moderator asks for changes
     PRACTICE_REJECTED = "practice_rejected"
     PRACTICE_ADOPTED = "practice_adopted"  # someone adopted or adapted yours
+    CHAT_MENTION = "chat_mention"  # mentioned in a workshop room
+    WORKSHOP_REMINDER = "workshop_reminder"  # a workshop you joined starts soon
 
 
 class Notification(db.Model):
@@ -80,6 +83,9 @@ class Notification(db.Model):
     practice_id: Mapped[int | None] = mapped_column(
         ForeignKey("practices.id", ondelete="CASCADE")
     )
+    workshop_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workshops.id", ondelete="CASCADE")
+    )
     message: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -89,3 +95,4 @@ class Notification(db.Model):
     thread: Mapped[Thread | None] = relationship(lazy="joined")
     post: Mapped[Post | None] = relationship()
     practice: Mapped[Practice | None] = relationship()
+    workshop: Mapped[Workshop | None] = relationship()

@@ -23,6 +23,7 @@ from forum.mail import send_template_mail
 from forum.markup import extract_mentions
 from forum.models import (
     AccountStatus,
+    ChatMessage,
     Follow,
     Notification,
     NotificationKind,
@@ -31,6 +32,7 @@ from forum.models import (
     Thread,
     ThreadWatch,
     User,
+    Workshop,
 )
 from forum.services.discussions import Page
 from forum.services.visibility import (
@@ -153,6 +155,30 @@ def _notify_about_practice(
     _email_each([(notification, user)])
 
 
+def on_chat_mention(message: ChatMessage, workshop: Workshop) -> None:
+    """Tell members mentioned in a workshop message (if they may enter the room)."""
+    from forum.services.workshops import may_enter
+
+    names = extract_mentions(message.body_markdown)
+    if not names:
+        return
+    made = []
+    for user in db.session.scalars(select(User).where(User.username.in_(names))):
+        if user.id == message.author_id or not may_enter(user, workshop):
+            continue
+        notification = Notification(
+            user_id=user.id,
+            kind=NotificationKind.CHAT_MENTION.value,
+            actor_id=message.author_id,
+            workshop_id=workshop.id,
+        )
+        db.session.add(notification)
+        made.append((notification, user))
+    if made:
+        db.session.commit()
+        _email_each(made)
+
+
 def _mentions(post: Post) -> set[str]:
     return extract_mentions(post.body_markdown)
 
@@ -229,6 +255,8 @@ def describe(notification: Notification) -> str:
     title = notification.thread.title if notification.thread else ""
     if notification.practice is not None:
         title = notification.practice.title
+    if notification.workshop is not None:
+        title = notification.workshop.title
     return str(template) % {"actor": _isolate(actor), "title": _isolate(title)}
 
 
@@ -239,6 +267,10 @@ def _isolate(text: str) -> str:
 
 
 def _link(notification: Notification) -> str:
+    if notification.workshop_id:
+        return url_for(
+            "workshops.view_room", workshop_id=notification.workshop_id, _external=True
+        )
     if notification.practice_id:
         return url_for(
             "library.view_practice",

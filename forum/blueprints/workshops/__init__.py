@@ -1,0 +1,7 @@
+"""Live workshops: schedule, registration, rooms (pages here, sockets in events)."""
+
+from flask import Blueprint
+
+bp = Blueprint("workshops", __name__)
+
+from forum.blueprints.workshops import events, views  # noqa: E402,F401
