@@ -60,6 +60,27 @@ AUDIT_ACTION_LABELS = {
     "post.reject": _l("Post rejected"),
     "flag.hide": _l("Flag upheld: post hidden"),
     "flag.dismiss": _l("Flag dismissed"),
+    "thread.promote": _l("Discussion turned into a practice draft"),
+    "practice.publish": _l("Practice published"),
+    "practice.request_changes": _l("Changes requested on a practice"),
+    "practice.reject": _l("Practice rejected"),
+    "practice.withdraw": _l("Practice withdrawn"),
+    "practice.edit": _l("Practice edited by a moderator"),
+    "practice.minor_edit": _l("Minor edit of a practice"),
+    "practice.feature": _l("Practice featured"),
+    "practice.unfeature": _l("Practice no longer featured"),
+    "practice.remove_adoption": _l("Adoption removed"),
+    "workshop.create": _l("Workshop scheduled"),
+    "workshop.edit": _l("Workshop changed"),
+    "workshop.cancel": _l("Workshop cancelled"),
+    "workshop.invite": _l("Members invited to a workshop"),
+    "chat.delete_message": _l("Chat message deleted"),
+    "chat.mute": _l("Participant muted"),
+    "chat.remove": _l("Participant removed"),
+    "chat.slow_mode": _l("Slow mode changed"),
+    "chat.lock": _l("Room locked"),
+    "chat.unlock": _l("Room unlocked"),
+    "chat.extend": _l("Room kept open"),
 }
 
 TARGET_TYPE_LABELS = {
@@ -70,6 +91,8 @@ TARGET_TYPE_LABELS = {
     # Nouns here; "Post" and "Flag" are also buttons (verbs) elsewhere.
     "post": lazy_pgettext("audit target", "Post"),
     "flag": lazy_pgettext("audit target", "Flag"),
+    "practice": _l("Good practice"),
+    "workshop": _l("Workshop"),
 }
 
 FLAG_REASON_LABELS = {
@@ -110,4 +133,23 @@ EMAIL_NOTIFICATION_LABELS = {
     "none": _l("Never"),
     "immediate": _l("At once, one email per notification"),
     "daily": _l("Once a day, in a digest"),
+}
+
+WORKSHOP_ACCESS_LABELS = {
+    "open": _l("Open to all members"),
+    "registration": _l("Open registration (with a cap)"),
+    "invitation": _l("By invitation only"),
+}
+
+WORKSHOP_PHASE_LABELS = {
+    "upcoming": _l("Upcoming"),
+    "live": _l("Live now"),
+    "past": _l("Past"),
+}
+
+ROOM_STATE_LABELS = {
+    "scheduled": _l("The room opens 30 minutes before the start."),
+    "open": _l("The room is open."),
+    "closed": _l("The workshop is over: the room is read-only."),
+    "cancelled": _l("This workshop was cancelled."),
 }

@@ -8,13 +8,16 @@ from pathlib import Path
 
 from flask import Flask, current_app, g, request, url_for
 
-from forum.i18n import current_locale_code
+from forum.i18n import SPOKEN_LANGUAGES, current_locale_code
 from forum.labels import (
     ACTOR_TYPE_LABELS,
     AUDIT_ACTION_LABELS,
     ROLE_LABELS,
+    ROOM_STATE_LABELS,
     STATUS_LABELS,
     TARGET_TYPE_LABELS,
+    WORKSHOP_ACCESS_LABELS,
+    WORKSHOP_PHASE_LABELS,
 )
 from forum.models import ActorType
 from forum.services.reference import ReferenceItem, list_countries, list_themes
@@ -87,6 +90,10 @@ def init_app(app: Flask) -> None:
         audit_action_labels=AUDIT_ACTION_LABELS,
         target_type_labels=TARGET_TYPE_LABELS,
         actor_type_labels=ACTOR_TYPE_LABELS,
+        workshop_access_labels=WORKSHOP_ACCESS_LABELS,
+        workshop_phase_labels=WORKSHOP_PHASE_LABELS,
+        room_state_labels=ROOM_STATE_LABELS,
+        spoken_languages=SPOKEN_LANGUAGES,
     )
     app.jinja_env.filters.update(country_name=country_name, theme_name=theme_name)
     app.jinja_env.add_extension("jinja2.ext.do")
