@@ -112,23 +112,46 @@ def seed_demo_command() -> None:
 
 
 @forum_cli.command("generate")
-@click.option("--threads", type=click.IntRange(min=1), required=True)
-@click.option("--posts", type=click.IntRange(min=1), required=True, help="In all.")
+@click.option("--threads", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option(
+    "--posts", type=click.IntRange(min=0), default=0, show_default=True, help="In all."
+)
+@click.option(
+    "--practices",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Published good practices, in seven languages.",
+)
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--big-thread", type=click.IntRange(min=0), default=0, show_default=True)
-def generate_command(threads: int, posts: int, seed: int, big_thread: int) -> None:
-    """Add a large deterministic forum (for benchmarks): N threads, M posts in all."""
+def generate_command(
+    threads: int, posts: int, practices: int, seed: int, big_thread: int
+) -> None:
+    """Add a large deterministic forum (for benchmarks): N threads, M posts in all,
+    P practices."""
     reference.seed_reference_data()
     try:
         made = generator.generate(
-            threads=threads, posts=posts, seed=seed, big_thread=big_thread
+            threads=threads,
+            posts=posts,
+            seed=seed,
+            big_thread=big_thread,
+            practices=practices,
         )
     except ValueError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(
-        f"Added {made.threads} threads, {made.posts} posts and {made.members} "
-        f"members; thread #1 is /threads/{made.first_thread_id}."
-    )
+    if made.threads:
+        click.echo(
+            f"Added {made.threads} threads, {made.posts} posts and {made.members} "
+            f"members; thread #1 is /threads/{made.first_thread_id}."
+        )
+    if made.practices:
+        click.echo(
+            f"Added {made.practices} published practices; the first is "
+            f"/practices/{made.first_practice_id}."
+        )
+    click.echo("Run `flask --app wsgi forum reindex` to make them searchable.")
 
 
 @forum_cli.command("send-digests")
@@ -161,6 +184,21 @@ def reindex_command(procs: int) -> None:
     ) as bar:
         count = search.rebuild_all(procs=procs, progress=bar.update)
     click.echo(f"Indexed {count} documents.")
+
+
+@forum_cli.command("send-reminders")
+@click.option("--base-url", help="Site address used in mailed links.")
+def send_reminders_command(base_url: str | None) -> None:
+    """Remind participants of workshops starting soon (run every few minutes)."""
+    if not base_url and not current_app.config["SERVER_NAME"]:
+        raise click.ClickException("Give --base-url or set SERVER_NAME for links.")
+    with (
+        current_app.test_request_context(base_url=base_url)
+        if base_url
+        else nullcontext()
+    ):
+        count = notifications.send_workshop_reminders()
+    click.echo(f"Reminded {count} participants.")
 
 
 def init_app(app: Flask) -> None:

@@ -74,6 +74,8 @@ AUDIT_ACTION_LABELS = {
     "workshop.edit": _l("Workshop changed"),
     "workshop.cancel": _l("Workshop cancelled"),
     "workshop.invite": _l("Members invited to a workshop"),
+    "workshop.summary": _l("Workshop summary published"),
+    "workshop.draft_practice": _l("Practice draft started from a workshop"),
     "chat.delete_message": _l("Chat message deleted"),
     "chat.mute": _l("Participant muted"),
     "chat.remove": _l("Participant removed"),

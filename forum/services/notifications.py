@@ -27,6 +27,7 @@ from forum.models import (
     Follow,
     Notification,
     NotificationKind,
+    Participation,
     Post,
     Practice,
     Thread,
@@ -177,6 +178,43 @@ def on_chat_mention(message: ChatMessage, workshop: Workshop) -> None:
     if made:
         db.session.commit()
         _email_each(made)
+
+
+def send_workshop_reminders(now: datetime | None = None) -> int:
+    """Remind registered and invited members, and facilitators, of workshops
+    starting soon; each workshop is reminded once. Return how many members."""
+    from forum.services.workshop_outcomes import due_reminders
+
+    now = now or utcnow()
+    reminded = 0
+    for workshop in due_reminders(now):
+        made = []
+        for user in _workshop_audience(workshop):
+            notification = Notification(
+                user_id=user.id,
+                kind=NotificationKind.WORKSHOP_REMINDER.value,
+                workshop_id=workshop.id,
+            )
+            db.session.add(notification)
+            made.append((notification, user))
+        workshop.reminder_sent_at = now
+        db.session.commit()
+        _email_each(made)
+        reminded += len(made)
+    return reminded
+
+
+def _workshop_audience(workshop: Workshop) -> list[User]:
+    registered = select(Participation.user_id).where(
+        Participation.workshop_id == workshop.id,
+        Participation.registered.is_(True),
+        Participation.removed_at.is_(None),
+    )
+    members = db.session.scalars(select(User).where(User.id.in_(registered)))
+    audience = {user.id: user for user in members}
+    for facilitator in workshop.facilitators:
+        audience.setdefault(facilitator.id, facilitator)
+    return [user for user in audience.values() if user.can_log_in]
 
 
 def _mentions(post: Post) -> set[str]:

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("workshops", __name__)
 
-from forum.blueprints.workshops import events, views  # noqa: E402,F401
+from forum.blueprints.workshops import events, outcomes, views  # noqa: E402,F401

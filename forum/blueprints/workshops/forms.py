@@ -118,3 +118,16 @@ class MessageForm(FlaskForm):
     )
     client_id = HiddenField()
     submit = SubmitField(_l("Send"))
+
+
+class SummaryForm(FlaskForm):
+    summary = TextAreaField(
+        _l("Summary of the workshop"),
+        validators=[DataRequired(), Length(max=20_000)],
+        description=_l(
+            "What was decided, who does what next. It is published as a forum "
+            "discussion in the workshop's country and themes."
+        ),
+        render_kw={"rows": 10},
+    )
+    submit = SubmitField(_l("Publish the summary in the forum"))
