@@ -187,6 +187,14 @@ def typing(data):
     )
 
 
+@socketio.on("heartbeat", namespace=CHAT_NAMESPACE)
+@acknowledged
+def heartbeat(data):
+    """Keep this connection counted as present."""
+    _user()
+    chat.touch_presence(request.sid)
+
+
 @socketio.on("raise_hand", namespace=CHAT_NAMESPACE)
 @acknowledged
 def raise_hand(data):
