@@ -20,7 +20,7 @@
   var editWindowMs = 10 * 60 * 1000;
   var strings = JSON.parse(document.getElementById("chat-strings").textContent);
   var form = document.getElementById("chat-form");
-  var body = document.getElementById("chat-body");
+  var body = form ? form.querySelector("textarea") : null;
   var statusBox = document.getElementById("chat-connection");
   var presenceList = document.getElementById("chat-presence");
   var typingBox = document.getElementById("chat-typing");
@@ -267,6 +267,13 @@
       cancelReply();
       showError("");
       flushQueue();
+    });
+    // Enter sends, Shift+Enter starts a new line (as in most chats).
+    body.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        form.requestSubmit();
+      }
     });
     body.addEventListener("input", function () {
       var now = Date.now();
