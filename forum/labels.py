@@ -5,7 +5,16 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
-from forum.models import AccountStatus, ActorType, FlagReason, NotificationKind, Role
+from forum.models import (
+    AccountStatus,
+    ActorType,
+    AdoptionKind,
+    FlagReason,
+    NotificationKind,
+    PracticeState,
+    ProjectStatus,
+    Role,
+)
 
 ACTOR_TYPE_LABELS = {
     ActorType.SSE_ENTERPRISE: _l("SSE enterprise (cooperative, mutual, association)"),
@@ -154,4 +163,30 @@ ROOM_STATE_LABELS = {
     "open": _l("The room is open."),
     "closed": _l("The workshop is over: the room is read-only."),
     "cancelled": _l("This workshop was cancelled."),
+}
+
+STATE_LABELS = {
+    PracticeState.DRAFT: _l("Draft"),
+    PracticeState.SUBMITTED: _l("Waiting for review"),
+    PracticeState.CHANGES_REQUESTED: _l("Changes requested"),
+    PracticeState.PUBLISHED: _l("Published"),
+    PracticeState.REJECTED: _l("Not accepted"),
+}
+PROJECT_STATUS_LABELS = {
+    ProjectStatus.ONGOING: _l("Ongoing"),
+    ProjectStatus.COMPLETED: _l("Completed"),
+}
+ADOPTION_LABELS = {
+    AdoptionKind.ADOPTED: _l("We adopted this"),
+    AdoptionKind.ADAPTED: _l("We adapted this"),
+}
+# Headings of the sections, in SECTIONS order, and what to write in each.
+SECTION_LABELS = {
+    "context": _l("Context and problem"),
+    "actions": _l("What was done"),
+    "actors": _l("Actors involved and their roles"),
+    "resources": _l("Resources: budget, staff, funding sources"),
+    "results": _l("Results and evidence of success (with figures)"),
+    "difficulties": _l("Difficulties met"),
+    "transfer": _l("What another region needs to transfer it"),
 }

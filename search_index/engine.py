@@ -268,8 +268,20 @@ class SearchIndex:
         page: int = 1,
         per_page: int = 20,
         facets: Sequence[str] = FACETS,
+        snippets: bool = True,
     ) -> Results:
-        """Search; filters keep documents whose field has (one of) the values."""
+        """Search; filters keep documents whose field has (one of) the values.
+
+        Without `snippets`, hits carry no highlighted excerpt (much faster for
+        long exports). Raises IndexCorrupt when the files went missing or bad
+        under an open index.
+        """
+        try:
+            return self._search(text, filters, sort, page, per_page, facets, snippets)
+        except (WhooshIndexError, OSError, EOFError) as error:
+            raise IndexCorrupt(f"{type(error).__name__}: {error}") from error
+
+    def _search(self, text, filters, sort, page, per_page, facets, snippets):
         parsed = self.parse(text)
         restrict = _filter_query(filters or {})
         options = {
@@ -285,7 +297,7 @@ class SearchIndex:
         with self._index.refresh().searcher() as searcher:
             page = max(1, page)
             results = searcher.search_page(parsed, page, pagelen=per_page, **options)
-            hits = [_hit(hit, parsed) for hit in results]
+            hits = [_hit(hit, snippets) for hit in results]
             return Results(
                 total=results.total,
                 page=page,
@@ -351,7 +363,7 @@ def _filter_query(filters: Mapping[str, str | Sequence[str]]):
     return query.And(clauses) if clauses else None
 
 
-def _hit(hit, parsed) -> Hit:
+def _hit(hit, snippets: bool = True) -> Hit:
     stored = hit.fields()
     return Hit(
         doc_id=stored["doc_id"],
@@ -359,7 +371,7 @@ def _hit(hit, parsed) -> Hit:
         record_id=stored["record_id"],
         title=stored["heading"],
         url=stored["url"],
-        snippet=_snippet(hit, stored),
+        snippet=_snippet(hit, stored) if snippets else "",
         language=stored.get("language", ""),
         country=stored.get("country", "").upper(),
         themes=tuple(filter(None, stored.get("themes", "").split(","))),

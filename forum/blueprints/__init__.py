@@ -25,14 +25,20 @@ def register_blueprints(app: Flask) -> None:
         auth,
         feeds,
         forum,
+        library,
         moderation,
         notifications,
+        search,
         users,
+        workshops,
     )
 
     app.register_blueprint(forum.bp)
     app.register_blueprint(auth.bp, url_prefix="/auth")
+    app.register_blueprint(library.bp)
+    app.register_blueprint(search.bp)
     app.register_blueprint(users.bp)
+    app.register_blueprint(workshops.bp)
     app.register_blueprint(notifications.bp)
     app.register_blueprint(admin.bp, url_prefix="/admin")
     app.register_blueprint(moderation.bp, url_prefix="/mod")

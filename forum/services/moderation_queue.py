@@ -168,14 +168,22 @@ def pending_posts(moderator: User) -> list[Post]:
 
 
 def queue_size(moderator: User) -> int:
-    """Count open flags and waiting posts in `moderator`'s scope, in one query."""
+    """Count open flags, waiting posts and practices in `moderator`'s scope,
+    in one query."""
     if not getattr(moderator, "is_moderator", False):
         return 0
+    from forum.services.practice_review import waiting_count_query
+
     scope = in_moderation_scope(moderator)
     flags = _open_flags_query(scope).with_only_columns(func.count(Flag.id))
     pending = _pending_query(scope).with_only_columns(func.count(Post.id))
+    practices = waiting_count_query(moderator)
     return db.session.scalar(
-        select(flags.scalar_subquery() + pending.scalar_subquery())
+        select(
+            flags.scalar_subquery()
+            + pending.scalar_subquery()
+            + practices.scalar_subquery()
+        )
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from forum.columns import utcnow
 from forum.errors import PermissionDenied, ValidationError
@@ -215,23 +215,35 @@ def set_featured(moderator: User, practice: Practice, featured: bool) -> Practic
     return practice
 
 
-def review_queue(moderator: User) -> list[Practice]:
-    """Return the practices and edits waiting for `moderator`, oldest first."""
+def _waiting_in_scope(moderator: User):
+    """The practices and edits waiting for `moderator` (a query to refine)."""
     waiting_edit = Practice.pending_revision_id.in_(
         select(PracticeRevision.id).where(
             PracticeRevision.state == RevisionState.PENDING
         )
     )
-    return list(
-        db.session.scalars(
-            select(Practice)
-            .where(
-                practices_in_scope(moderator),
-                or_(Practice.state == PracticeState.SUBMITTED, waiting_edit),
-            )
-            .order_by(Practice.submitted_at, Practice.id)
-        )
+    return select(Practice).where(
+        practices_in_scope(moderator),
+        or_(Practice.state == PracticeState.SUBMITTED, waiting_edit),
     )
+
+
+def review_queue(moderator: User) -> list[Practice]:
+    """Return the practices and edits waiting for `moderator`, oldest first."""
+    query = _waiting_in_scope(moderator).order_by(Practice.submitted_at, Practice.id)
+    return list(db.session.scalars(query))
+
+
+def waiting_count_query(moderator: User):
+    """Return a query counting what waits for `moderator` (to add to other counts)."""
+    return _waiting_in_scope(moderator).with_only_columns(func.count(Practice.id))
+
+
+def waiting_count(moderator: User) -> int:
+    """Count the practices and edits waiting for `moderator`."""
+    if not getattr(moderator, "is_moderator", False):
+        return 0
+    return db.session.scalar(waiting_count_query(moderator))
 
 
 # Links with the forum -------------------------------------------------------

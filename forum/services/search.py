@@ -52,6 +52,11 @@ def search_index() -> SearchIndex:
     return index
 
 
+def forget_index() -> None:
+    """Drop this process's open index, so the next use reopens (or rebuilds) it."""
+    current_app.extensions.pop(_INDEX_KEY, None)
+
+
 def _plain(html: str) -> str:
     return Markup(html).striptags()
 

@@ -62,3 +62,14 @@ def make_published_practice(
         return practice_review.publish_practice(
             moderator or make_user(role="moderator"), practice
         )
+
+
+def practice_form(**overrides) -> dict:
+    """Return what a member types into the practice form (override any field)."""
+    data = practice_data()
+    fields = {key: value for key, value in data.items() if key != "sections"}
+    fields.update(data["sections"])
+    fields["links"] = "\n".join(data["links"])
+    fields["end_year"] = ""
+    fields.update(overrides)
+    return fields

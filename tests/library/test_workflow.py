@@ -286,3 +286,15 @@ def test_hostile_markdown_is_sanitised_at_write_time(app):
     assert "<script" not in draft.sections_html["context"]
     assert "<strong>ok</strong>" in draft.sections_html["context"]
     assert "javascript:" not in draft.sections_html["actions"]
+
+
+def test_waiting_practices_count_in_the_moderation_badge(app):
+    from forum.services.moderation_queue import queue_size
+
+    draft = make_practice(country="TN")
+    moderator = make_user(role="moderator")
+    assert practice_review.waiting_count(moderator) == 0
+    practice_review.submit_practice(draft.author, draft)
+    assert practice_review.waiting_count(moderator) == 1
+    assert queue_size(moderator) == 1
+    assert practice_review.waiting_count(make_user()) == 0

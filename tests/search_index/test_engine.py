@@ -244,3 +244,18 @@ def test_two_processes_can_write_at_once(tmp_path):
         process.join(60)
         assert process.exitcode == 0
     assert SearchIndex(path).doc_count() == 40
+
+
+def test_hits_without_snippets_for_exports(index):
+    results = index.search("cooperatives", snippets=False)
+    assert results.hits and all(hit.snippet == "" for hit in results.hits)
+    assert index.search("cooperatives").hits[0].snippet
+
+
+def test_files_lost_under_an_open_index_raise_index_corrupt(tmp_path):
+    lost = SearchIndex(tmp_path / "lost")
+    lost.add(DOCUMENTS)
+    for path in (tmp_path / "lost").iterdir():
+        path.unlink()
+    with pytest.raises(IndexCorrupt):
+        lost.search("cooperatives")

@@ -26,4 +26,11 @@ def _csrf_unless_bearer():
     csrf.protect()
 
 
-from forum.blueprints.api import moderation, threads, views  # noqa: E402,F401
+from forum.blueprints.api import (  # noqa: E402,F401
+    moderation,
+    practices,
+    search,
+    threads,
+    views,
+    workshops,
+)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import url_for
 
-from forum.blueprints.api import openapi_forum
+from forum.blueprints.api import openapi_forum, openapi_library, openapi_workshops
 from forum.blueprints.api.openapi_builders import error_responses, ok, ref
 
 NAMES = {"type": "object", "additionalProperties": {"type": "string"}}
@@ -59,6 +59,8 @@ SCHEMAS = {
         },
     },
     **openapi_forum.SCHEMAS,
+    **openapi_library.SCHEMAS,
+    **openapi_workshops.SCHEMAS,
 }
 
 PATHS = {
@@ -123,6 +125,8 @@ PATHS = {
         }
     },
     **openapi_forum.PATHS,
+    **openapi_library.PATHS,
+    **openapi_workshops.PATHS,
 }
 
 

@@ -6,8 +6,10 @@ from datetime import datetime
 
 from flask import url_for
 
-from forum.models import Country, Flag, Post, Theme, Thread, User
-from forum.services.visibility import readable_post
+from forum.models import Country, Flag, Post, Practice, Theme, Thread, User
+from forum.services.practices import contact_visible
+from forum.services.site_search import Result
+from forum.services.visibility import moderates_practice, readable_post
 
 
 def country_dict(country: Country) -> dict:
@@ -136,4 +138,81 @@ def flag_dict(viewer, flag: Flag) -> dict:
         "resolved_at": _time(flag.resolved_at),
         "resolution": flag.resolution or None,
         "post": post_dict(viewer, flag.post),
+    }
+
+
+# The library and search ----------------------------------------------------
+
+
+def practice_summary_dict(practice: Practice, adoptions: int = 0) -> dict:
+    """Describe a practice as listings show it."""
+    return {
+        "id": practice.id,
+        "title": practice.title,
+        "url": url_for(
+            "library.view_practice", practice_id=practice.id, _external=True
+        ),
+        "summary": practice.summary,
+        "country": practice.country_code,
+        "place": practice.place,
+        "themes": practice.theme_slugs,
+        "actor_types": list(practice.actor_types or []),
+        "language": practice.language,
+        "start_year": practice.start_year,
+        "end_year": practice.end_year,
+        "status": str(practice.project_status),
+        "organisation": practice.organisation,
+        "state": str(practice.state),
+        "featured": practice.featured,
+        "original_id": practice.original_id,
+        "published_at": _time(practice.published_at),
+        "adoptions": adoptions,
+    }
+
+
+def practice_dict(
+    viewer, practice: Practice, *, adoptions: int, versions: list[Practice]
+) -> dict:
+    """Describe a practice in full; contact and review notes only for those allowed."""
+    involved = practice.author_id == getattr(viewer, "id", None) or (
+        moderates_practice(viewer, practice)
+    )
+    pending = practice.pending_revision
+    thread_url = None
+    if practice.thread_id:
+        thread_url = url_for(
+            "forum.view_thread", thread_id=practice.thread_id, _external=True
+        )
+    return {
+        **practice_summary_dict(practice, adoptions),
+        "sections": dict(practice.sections or {}),
+        "sections_html": dict(practice.sections_html or {}),
+        "links": list(practice.links or []),
+        "contact": practice.contact if contact_visible(viewer) else None,
+        "author": author_dict(practice.author),
+        "created_at": _time(practice.created_at),
+        "updated_at": _time(practice.updated_at),
+        "discussion_url": thread_url,
+        "translations": [
+            {"id": other.id, "language": other.language}
+            for other in versions
+            if other.id != practice.id
+        ],
+        "review_comment": (practice.review_comment or None) if involved else None,
+        "pending_edit": str(pending.state) if involved and pending else None,
+    }
+
+
+def search_result_dict(result: Result) -> dict:
+    """Describe one search hit."""
+    return {
+        "type": result.kind,
+        "id": result.id,
+        "title": result.title,
+        "url": result.url,
+        "snippet": str(result.snippet),
+        "language": result.language,
+        "country": result.country or None,
+        "themes": list(result.themes),
+        "date": _time(result.date),
     }

@@ -1,4 +1,4 @@
-"""What feeds show: public threads and posts only, as ready-to-render entries.
+"""What feeds show: public threads, posts and practices, as ready-to-render entries.
 
 Feeds are read by programs that never log in, so they show only what
 everyone may see (forum.services.visibility), whoever fetches them.
@@ -12,12 +12,13 @@ from datetime import datetime
 
 from flask import url_for
 from flask_babel import gettext as _
+from markupsafe import escape
 from sqlalchemy import select
 
 from forum.columns import utcnow
 from forum.extensions import db
-from forum.models import Post, Thread
-from forum.services import discussions
+from forum.models import Post, Practice, Thread
+from forum.services import discussions, practices
 from forum.services.visibility import public_posts
 
 ENTRIES = 30
@@ -123,4 +124,28 @@ def _post_entry(thread: Thread, post: Post) -> Entry:
         author=post.author.public_name,
         content_html=post.body_html,
         language=thread.language,
+    )
+
+
+def practice_entries(country: str | None, theme: str | None) -> list[Entry]:
+    """Return the newest published practices of a country and/or theme as entries."""
+    listing = practices.list_practices(
+        country=country, theme=theme, sort="latest", per_page=ENTRIES
+    )
+    return [_practice_entry(practice) for practice in listing.items]
+
+
+def _practice_entry(practice: Practice) -> Entry:
+    link = url_for("library.view_practice", practice_id=practice.id, _external=True)
+    published = practice.published_at or practice.created_at
+    return Entry(
+        id=link,
+        title=practice.title,
+        link=link,
+        updated=atom_time(max(published, practice.updated_at or published)),
+        published=atom_time(published),
+        author=practice.author.public_name,
+        # The summary is plain text: escape it into the HTML the entry carries.
+        content_html=f"<p>{escape(practice.summary)}</p>" if practice.summary else None,
+        language=practice.language,
     )

@@ -1,4 +1,4 @@
-"""Atom 1.0 feeds: newest threads of a country and/or theme, and a thread's posts."""
+"""Atom feeds: new threads and practices by country and theme; a thread's posts."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from forum.blueprints.feeds import bp
 from forum.blueprints.feeds.entries import (
     newest_updated,
     post_entries,
+    practice_entries,
     thread_entries,
 )
 from forum.i18n import current_locale_code
@@ -61,4 +62,36 @@ def thread_feed(thread_id: int):
         updated=newest_updated(entries, thread.last_activity_at),
         entries=entries,
         language=thread.language,
+    )
+
+
+@bp.route("/practices.atom")
+@bp.route("/practices/c/<code>.atom")
+@bp.route("/practices/t/<slug>.atom")
+@bp.route("/practices/c/<code>/t/<slug>.atom")
+def practices_feed(code: str | None = None, slug: str | None = None):
+    """Publish the newest published practices, of a country, a theme, or both."""
+    # ?country= and ?theme= work too, as the library's filters write them.
+    code = code or request.args.get("country") or None
+    slug = slug or request.args.get("theme") or None
+    country = reference.get_country(code) if code else None
+    theme = reference.get_theme(slug) if slug else None
+    locale = current_locale_code()
+    place = " · ".join(
+        item.name_in(locale) for item in (country, theme) if item is not None
+    )
+    where = {
+        "code": country.code if country else None,
+        "slug": theme.slug if theme else None,
+    }
+    entries = practice_entries(where["code"], where["slug"])
+    listing = {"country": where["code"], "theme": where["slug"]}
+    return _atom(
+        feed_id=url_for("feeds.practices_feed", **where, _external=True),
+        title=_("%(place)s: new good practices", place=place)
+        if place
+        else _("New good practices"),
+        page_url=url_for("library.index", **listing, _external=True),
+        updated=newest_updated(entries),
+        entries=entries,
     )

@@ -23,6 +23,7 @@ from forum.services import (
     discussions,
     following,
     notifications,
+    practices,
     reactions,
     reference,
     threads,
@@ -153,6 +154,8 @@ def view_thread(thread_id: int):
         watching=current_user.is_authenticated
         and following.is_watching(current_user, thread),
         moderator=moderates_thread(current_user, thread),
+        # On the first page only: later pages are at their query budget.
+        practice=practices.practice_for_thread(thread.id) if posts.page == 1 else None,
         can_accept=reactions.can_accept(current_user, thread),
         readable=lambda post: readable_post(current_user, post),
         can_edit=lambda post: threads.can_edit(current_user, post),
