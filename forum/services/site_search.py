@@ -12,20 +12,15 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import select
 
 from forum.errors import ForumError
-from forum.extensions import db
-from forum.models import ActorType, Practice
 from forum.services import search
-from forum.services.adoptions import adoption_counts
-from forum.services.visibility import public_practices
 from search_index import Hit, IndexBusy, IndexCorrupt, QuerySyntaxError, Results
 
 # What ?type= may say, and the kind of index document it keeps.
@@ -282,7 +277,7 @@ class SearchOutcome:
         return {item.value: item.count for item in self.facets.get(name, [])}
 
 
-def _index_search(text: str, **options) -> Results:
+def index_search(text: str, **options) -> Results:
     try:
         return search.search_index().search(text, **options)
     except IndexCorrupt as error:
@@ -325,7 +320,7 @@ def run_search(params: SearchParams, *, external: bool = False) -> SearchOutcome
     """Search the index as `params` say; facets count what each choice would give."""
     fields = ("kind", *FILTERS.values())
     try:
-        found = _index_search(
+        found = index_search(
             params.text,
             filters=params.index_filters(),
             sort=params.sort,
@@ -351,7 +346,7 @@ def run_search(params: SearchParams, *, external: bool = False) -> SearchOutcome
     # it were not set, so that the other values show what adding them gives.
     for name in [*params.active_filters, *(["type"] if params.kind else [])]:
         index_field = FILTERS.get(name, "kind")
-        counts[name] = _index_search(
+        counts[name] = index_search(
             params.text,
             filters=params.index_filters(without=name),
             per_page=1,
@@ -395,7 +390,7 @@ def _checked_suggestion(params: SearchParams, suggestion: str) -> str | None:
     for word, correction in zip(words, proposed, strict=True):
         if correction != word:
             try:
-                live = _index_search(
+                live = index_search(
                     f'"{correction}"',
                     filters=params.index_filters(),
                     per_page=1,
@@ -410,59 +405,7 @@ def _checked_suggestion(params: SearchParams, suggestion: str) -> str | None:
 
 def latest_practices(limit: int = 5) -> list[Result]:
     """Return the newest published practices, from the index."""
-    found = _index_search(
+    found = index_search(
         "", filters={"kind": "practice"}, sort="date", per_page=limit, facets=()
     )
     return [_result(hit, external=False) for hit in found.hits]
-
-
-# Export -----------------------------------------------------------------------
-
-
-def export_practices(params: SearchParams) -> list[dict]:
-    """Return the practices a search finds (up to EXPORT_MAX), as plain rows."""
-    params = replace(params, kind="practice")
-    try:
-        found = _index_search(
-            params.text,
-            filters=params.index_filters(),
-            sort=params.sort,
-            per_page=EXPORT_MAX,
-            facets=(),
-            snippets=False,
-        )
-    except QuerySyntaxError:
-        raise BadQuery(_("We could not understand this query.")) from None
-    ids = [hit.record_id for hit in found.hits]
-    by_id: dict[int, Practice] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        query = select(Practice).where(Practice.id.in_(chunk), public_practices())
-        by_id.update((p.id, p) for p in db.session.scalars(query))
-    practices = [by_id[i] for i in ids if i in by_id]
-    adoptions: dict[int, int] = {}
-    for start in range(0, len(practices), 500):
-        adoptions.update(adoption_counts(practices[start : start + 500]))
-    return [_row(practice, adoptions.get(practice.id, 0)) for practice in practices]
-
-
-def _row(practice: Practice, adoptions: int) -> dict:
-    known = {kind.value for kind in ActorType}
-    published = practice.published_at
-    return {
-        "id": practice.id,
-        "title": practice.title,
-        "url": page_url("practice", practice.id, external=True),
-        "summary": practice.summary,
-        "country": practice.country_code,
-        "place": practice.place,
-        "themes": practice.theme_slugs,
-        "actor_types": [t for t in practice.actor_types or [] if t in known],
-        "language": practice.language,
-        "start_year": practice.start_year,
-        "end_year": practice.end_year,
-        "status": str(practice.project_status),
-        "organisation": practice.organisation,
-        "published_at": published.isoformat() if published else None,
-        "adoptions": adoptions,
-    }

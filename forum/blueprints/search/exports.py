@@ -10,7 +10,7 @@ from datetime import date
 from flask import Response, request
 
 from forum.blueprints.search import bp
-from forum.services import site_search
+from forum.services import practice_export, site_search
 
 COLUMNS = (
     "id",
@@ -59,7 +59,7 @@ def to_csv(rows: list[dict]) -> str:
 def export_practices(extension: str):
     """Download the practices the search finds (up to 5,000), as CSV or JSON."""
     params = site_search.read_params(request.args)
-    rows = site_search.export_practices(params)
+    rows = practice_export.export_practices(params)
     filename = f"agora-practices-{date.today().isoformat()}.{extension}"
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     if extension == "csv":
