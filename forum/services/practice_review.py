@@ -8,6 +8,7 @@ concern edits proposed while the published text stays online.
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import func, or_, select
@@ -15,6 +16,7 @@ from sqlalchemy import func, or_, select
 from forum.columns import utcnow
 from forum.errors import PermissionDenied, ValidationError
 from forum.extensions import db
+from forum.i18n import LANGUAGE_NAMES
 from forum.models import (
     NotificationKind,
     Post,
@@ -272,15 +274,23 @@ def _open_discussion(practice: Practice) -> None:
 
 
 def _discussion_body(practice: Practice) -> str:
+    """Introduce the practice, in its own language when the site speaks it."""
+    language = practice.language if practice.language in LANGUAGE_NAMES else "en"
+    with force_locale(language):
+        return _introduction(practice)
+
+
+def _introduction(practice: Practice) -> str:
     link = current_app.url_map.bind("").build(
         "library.view_practice", {"practice_id": practice.id}
     )
     summary = Markup.escape(practice.summary)
+    label = _("Read the good practice")
     return "\n\n".join(
         [
             _("Discussion of the good practice **%(title)s**.", title=practice.title),
             f"> {summary}" if practice.summary else "",
-            f"[{_('Read the good practice')}]({link})",
+            f"[{label}]({link})",
         ]
     ).strip()
 

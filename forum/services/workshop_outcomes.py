@@ -43,7 +43,8 @@ def transcript_markdown(workshop: Workshop, messages: list[ChatMessage]) -> str:
         name = message.author.public_name if message.author else _("Former member")
         stamp = f"{message.created_at:%H:%M}"
         if message.is_deleted:
-            lines.append(f"**{name}** ({stamp}): _{_('This message was deleted.')}_")
+            deleted = _("This message was deleted.")
+            lines.append(f"**{name}** ({stamp}): _{deleted}_")
         else:
             lines.append(f"**{name}** ({stamp}): {message.body_markdown}")
         lines.append("")
@@ -129,7 +130,8 @@ def _summary_body(workshop: Workshop, summary: str) -> str:
     link = current_app.url_map.bind("").build(
         "workshops.view_transcript", {"workshop_id": workshop.id}
     )
-    return f"{summary}\n\n[{_('Read the full transcript')}]({link})"
+    label = _("Read the full transcript")
+    return f"{summary}\n\n[{label}]({link})"
 
 
 def draft_practice(facilitator: User, workshop: Workshop) -> Practice:
