@@ -16,6 +16,8 @@ from forum.services import (
     accounts,
     api_tokens,
     demo,
+    demo_practices,
+    demo_workshops,
     generator,
     members,
     notifications,
@@ -108,6 +110,10 @@ def seed_demo_command() -> None:
     click.echo(f"Added {added} demo members.")
     added = demo.seed_demo_threads()
     click.echo(f"Added {added} demo discussions.")
+    added = demo_workshops.seed_demo_workshops()
+    click.echo(f"Added {added} demo workshops.")
+    added = demo_practices.seed_demo_practices()
+    click.echo(f"Added {added} demo practices.")
     click.echo(f"Every demo account's password: {demo.demo_password()}")
 
 

@@ -12,18 +12,22 @@ import math
 import os
 import re
 import shutil
+import threading
 import warnings
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape
 from pathlib import Path
 
-from whoosh import highlight, index, query, sorting
+from whoosh import highlight, query
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import IndexError as WhooshIndexError
 from whoosh.index import LockError
 from whoosh.qparser import FieldAliasPlugin, MultifieldParser
 
+from search_index import evaluation, highlighting
 from search_index.analysis import STEMMERS, folding_analyzer, plain_text
 from search_index.schema import FACETS, build_schema, content_field
 
@@ -124,6 +128,13 @@ class SearchIndex:
         self.created = False
         self._index = self._open_or_create()
         self._parser = self._make_parser()
+        # One searcher per index object, refreshed when the index changes and
+        # used by one search at a time: opening one costs hundreds of ms on a
+        # large index, and what it learnt (evaluation.SegmentCache) is reused.
+        self._lock = threading.Lock()
+        self._open = _OpenSearcher()
+        self._cache = evaluation.SegmentCache()
+        weakref.finalize(self, self._open.close)
 
     # Opening -----------------------------------------------------------------
 
@@ -131,13 +142,13 @@ class SearchIndex:
         self.path.mkdir(parents=True, exist_ok=True)
         if not any(self.path.glob("*.toc")):
             self.created = True
-            return index.create_in(self.path, build_schema())
+            return self._storage().create_index(build_schema())
         # Whoosh leaves a file open when it fails to read a damaged table of
         # contents; silence that handle's warning, the index is replaced anyway.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ResourceWarning)
             try:
-                opened = index.open_dir(self.path)
+                opened = self._storage().open_index()
                 opened.doc_count()
                 if _shape(opened.schema) == _shape(build_schema()):
                     return opened
@@ -146,6 +157,12 @@ class SearchIndex:
                 problem = f"{type(error).__name__}: {error}"
             gc.collect()  # the failed reader's frames are gone: close its file now
         raise IndexCorrupt(problem)
+
+    def _storage(self) -> FileStorage:
+        # Files are read, not memory-mapped: Whoosh copies each mapped file
+        # into memory when a searcher opens, which takes hundreds of ms on a
+        # large index and would be paid again after every write.
+        return FileStorage(self.path, supports_mmap=False)
 
     @classmethod
     def recreate(cls, path: str | os.PathLike, **options) -> SearchIndex:
@@ -276,36 +293,113 @@ class SearchIndex:
         long exports). Raises IndexCorrupt when the files went missing or bad
         under an open index.
         """
-        try:
-            return self._search(text, filters, sort, page, per_page, facets, snippets)
-        except (WhooshIndexError, OSError, EOFError) as error:
-            raise IndexCorrupt(f"{type(error).__name__}: {error}") from error
-
-    def _search(self, text, filters, sort, page, per_page, facets, snippets):
         parsed = self.parse(text)
-        restrict = _filter_query(filters or {})
+        with self._lock:
+            try:
+                return self._search(
+                    parsed, text, filters, sort, page, per_page, facets, snippets
+                )
+            except (WhooshIndexError, OSError, EOFError) as error:
+                self._open.close()
+                raise IndexCorrupt(f"{type(error).__name__}: {error}") from error
+
+    def _searcher(self):
+        """Return a searcher of the latest version of the index."""
+        # Not Searcher.refresh(): when reusing segment readers it keeps the
+        # deletions (and even the segments) of the previous version.
+        searcher = self._open.searcher
+        if searcher is None or not searcher.up_to_date():
+            self._open.close()
+            searcher = self._open.searcher = self._index.searcher()
+        return searcher
+
+    def _search(self, parsed, text, filters, sort, page, per_page, facets, snippets):
+        searcher = self._searcher()
+        page = max(1, page)
         options = {
-            "filter": restrict,
-            "groupedby": {
-                name: sorting.FieldFacet(name, allow_overlap=name in FACET_FIELDS_MULTI)
-                for name in facets
-            },
-            "maptype": sorting.Count,
+            "by_date": sort == "date" or isinstance(parsed, query.Every),
+            "facets": facets,
+            "count": per_page,
         }
-        if sort == "date" or isinstance(parsed, query.Every):
-            options.update(sortedby="date", reverse=True)
-        with self._index.refresh().searcher() as searcher:
-            page = max(1, page)
-            results = searcher.search_page(parsed, page, pagelen=per_page, **options)
-            hits = [_hit(hit, snippets) for hit in results]
-            return Results(
-                total=results.total,
-                page=page,
-                per_page=per_page,
-                hits=hits,
-                facets={name: _group_counts(results.results, name) for name in facets},
-                suggestion=_suggest(searcher, text) if results.total == 0 else None,
+        restrict = _filter_query(filters or {})
+        found = evaluation.run(
+            self._cache,
+            searcher,
+            parsed,
+            restrict,
+            first=(page - 1) * per_page,
+            **options,
+        )
+        if page > 1 and not found.hits and found.total:
+            # Past the end, Whoosh's pages show the last one: so do we.
+            last = math.ceil(found.total / per_page)
+            found.hits = evaluation.run(
+                self._cache,
+                searcher,
+                parsed,
+                restrict,
+                first=(last - 1) * per_page,
+                **{**options, "facets": ()},
+            ).hits
+        words = highlighting.QueryWords(searcher, parsed) if snippets else None
+        return Results(
+            total=found.total,
+            page=page,
+            per_page=per_page,
+            hits=[
+                self._hit(searcher, docnum, score, words)
+                for docnum, score in found.hits
+            ],
+            facets={name: _facet_counts(name, found.facets[name]) for name in facets},
+            suggestion=_suggest(searcher, text) if found.total == 0 else None,
+        )
+
+    def _hit(self, searcher, docnum: int, score: float, words) -> Hit:
+        stored = searcher.stored_fields(docnum)
+        return Hit(
+            doc_id=stored["doc_id"],
+            kind=stored["kind"],
+            record_id=stored["record_id"],
+            title=stored["heading"],
+            url=stored["url"],
+            snippet="" if words is None else self._snippet(searcher, stored, words),
+            language=stored.get("language", ""),
+            country=stored.get("country", "").upper(),
+            themes=tuple(filter(None, stored.get("themes", "").split(","))),
+            date=stored.get("date"),
+            score=score,
+        )
+
+    def _snippet(self, searcher, stored, words) -> str:
+        excerpt = stored.get("excerpt", "")
+        language = stored.get("language")
+        names = [content_field(language)] if language in STEMMERS else []
+        for name in [*names, "content"]:
+            wanted = words[name]
+            if not wanted:
+                continue
+            marked = highlighting.highlight(
+                self._cache,
+                _HIGHLIGHTER,
+                searcher.schema[name].analyzer,
+                excerpt,
+                wanted,
+                top=2,
             )
+            if marked:
+                return marked
+        return escape(excerpt[:SNIPPET_LENGTH])
+
+
+class _OpenSearcher:
+    """Holds an index's open searcher, so that it is closed with the index."""
+
+    searcher = None
+
+    def close(self) -> None:
+        if self.searcher is not None:
+            self.searcher.close()
+            self.searcher = None
 
 
 def _shape(schema) -> dict[str, tuple]:
@@ -363,49 +457,18 @@ def _filter_query(filters: Mapping[str, str | Sequence[str]]):
     return query.And(clauses) if clauses else None
 
 
-def _hit(hit, snippets: bool = True) -> Hit:
-    stored = hit.fields()
-    return Hit(
-        doc_id=stored["doc_id"],
-        kind=stored["kind"],
-        record_id=stored["record_id"],
-        title=stored["heading"],
-        url=stored["url"],
-        snippet=_snippet(hit, stored) if snippets else "",
-        language=stored.get("language", ""),
-        country=stored.get("country", "").upper(),
-        themes=tuple(filter(None, stored.get("themes", "").split(","))),
-        date=stored.get("date"),
-        score=hit.score or 0.0,
-    )
+_HIGHLIGHTER = highlight.Highlighter(
+    fragmenter=highlight.ContextFragmenter(maxchars=SNIPPET_LENGTH, surround=60),
+    formatter=highlight.HtmlFormatter(tagname="mark", between=" … "),
+)
 
 
-_FORMATTER = highlight.HtmlFormatter(tagname="mark", between=" … ")
-_FRAGMENTER = highlight.ContextFragmenter(maxchars=SNIPPET_LENGTH, surround=60)
-
-
-def _snippet(hit, stored) -> str:
-    excerpt = stored.get("excerpt", "")
-    hit.results.formatter = _FORMATTER
-    hit.results.fragmenter = _FRAGMENTER
-    language = stored.get("language")
-    for name in ([content_field(language)] if language in STEMMERS else []) + [
-        "content"
-    ]:
-        marked = hit.highlights(name, text=excerpt, top=2)
-        if marked:
-            return marked
-    return escape(excerpt[:SNIPPET_LENGTH])
-
-
-def _group_counts(results, name: str) -> dict[str, int]:
-    groups = results.groups(name)
-    counts = {}
-    for key, count in groups.items():
-        if key in (None, "", b""):
-            continue
-        label = key.decode() if isinstance(key, bytes) else str(key)
-        counts[label.upper() if name == "country" else label] = count
+def _facet_counts(name: str, found: dict[str, int]) -> dict[str, int]:
+    counts = {
+        (value.upper() if name == "country" else value): count
+        for value, count in found.items()
+        if value
+    }
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
@@ -421,7 +484,9 @@ def _suggest(searcher, text: str) -> str | None:
             continue
         bare = folded[0]
         if searcher.doc_frequency("content", bare) == 0:
-            options = searcher.suggest("content", bare, limit=1, maxdist=2)
+            # Keeping the first letter, as most spellers do, spares comparing
+            # the word with every word of the index (100 ms at 300,000 docs).
+            options = searcher.suggest("content", bare, limit=1, maxdist=2, prefix=1)
             if options:
                 corrected.append(options[0])
                 changed = True

@@ -110,7 +110,7 @@ def seed_demo_threads() -> int:
     }
     now = utcnow()
     # Mentions become profile links through url_for, which needs a request.
-    with _seeding(members.values()), current_app.test_request_context("/"):
+    with seeding(members.values()), current_app.test_request_context("/"):
         for item in missing:
             _create_discussion(item, members, now)
     return len(missing)
@@ -133,7 +133,7 @@ def _usernames(items: list[dict]) -> set[str]:
 
 
 @contextmanager
-def _seeding(members):
+def seeding(members):
     """Lift posting limits and approval, and mail nobody, while the demo is loaded."""
     config = current_app.config
     saved_config = {

@@ -3,7 +3,8 @@
 Rows go in with bulk Core inserts (no ORM objects, no per-post Markdown
 rendering): a few dozen bodies are rendered once and reused. Ids are given
 explicitly, in the order posts were written, so that each post's materialised
-path can be computed before it is inserted.
+path can be computed before it is inserted. Published good practices come
+from `generator_practices`, in the same way.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from forum.markup import render_markdown
 from forum.models import AccountStatus, Country, Post, Role, Theme, Thread, User
 from forum.models import thread_themes as thread_themes_table
 from forum.models.threads import path_segment
+from forum.services import generator_practices
 from forum.services.demo import demo_password
 from forum.services.passwords import hash_password
 
@@ -134,6 +136,8 @@ class Generated:
     posts: int
     members: int
     first_thread_id: int | None
+    practices: int = 0
+    first_practice_id: int | None = None
 
 
 @dataclass
@@ -149,24 +153,63 @@ class _Thread:
     created_at: datetime
 
 
-def generate(*, threads: int, posts: int, seed: int, big_thread: int = 0) -> Generated:
-    """Add `threads` threads holding `posts` posts in all (opening posts included).
+def generate(
+    *,
+    threads: int,
+    posts: int,
+    seed: int,
+    big_thread: int = 0,
+    practices: int = 0,
+) -> Generated:
+    """Add `threads` threads holding `posts` posts in all (opening posts included),
+    and `practices` published good practices.
 
     The same seed on the same database gives the same forum. Thread #1 (the
-    first one added) holds `big_thread` posts when that is set.
+    first one added) holds `big_thread` posts when that is set. The search
+    index is not updated: run `flask forum reindex` afterwards.
     """
-    if threads < 1:
-        raise ValueError("generate at least one thread")
+    if threads < 1 and practices < 1:
+        raise ValueError("generate at least one thread or one practice")
     if posts < threads:
         raise ValueError("every thread needs its opening post: posts >= threads")
+    if posts and not threads:
+        raise ValueError("posts need threads: give --threads too")
     if big_thread > posts - threads + 1:
         raise ValueError("the big thread cannot hold more than the posts left")
     # Members get their own generator: the forum depends on the seed alone.
     members = _ensure_members(random.Random(f"members-{seed}"))
-    rng = random.Random(seed)
-    authors, countries, themes = _reference_lists()
     # Midnight today: the same seed gives the same forum all day long.
     end = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
+    first_practice = _generate_practices(practices, seed, end) if practices else None
+    first_thread = _generate_threads(threads, posts, seed, big_thread, end)
+    _resync_sequences()
+    db.session.commit()
+    return Generated(threads, posts, members, first_thread, practices, first_practice)
+
+
+def _generate_practices(count: int, seed: int, end: datetime) -> int:
+    """Insert `count` published practices; return the first one's id."""
+    # Their own generator: adding practices leaves the threads of a seed as
+    # they were, and the other way round.
+    authors, _, themes = _reference_lists()
+    return generator_practices.insert_practices(
+        random.Random(f"practices-{seed}"),
+        count,
+        authors=authors,
+        themes=themes,
+        end=end,
+        insert_chunks=_insert_chunks,
+    )
+
+
+def _generate_threads(
+    threads: int, posts: int, seed: int, big_thread: int, end: datetime
+) -> int | None:
+    """Insert the threads and their posts; return the first thread's id."""
+    if not threads:
+        return None
+    rng = random.Random(seed)
+    authors, countries, themes = _reference_lists()
     start = end - timedelta(days=HISTORY_DAYS)
     plans = _plan_threads(rng, threads, authors, countries, themes, start)
     sizes = _thread_sizes(rng, threads, posts, big_thread)
@@ -184,9 +227,7 @@ def generate(*, threads: int, posts: int, seed: int, big_thread: int = 0) -> Gen
         ),
     )
     _insert_chunks(Post.__table__, writer.rows(start, thread_base, post_base))
-    _resync_sequences()
-    db.session.commit()
-    return Generated(threads, posts, members, thread_base)
+    return thread_base
 
 
 def _reference_lists() -> tuple[list[int], list[str], list[str]]:
@@ -446,7 +487,7 @@ def _resync_sequences() -> None:
     """Explicit ids bypass PostgreSQL's sequences: move them past the new rows."""
     if db.session.get_bind().dialect.name != "postgresql":
         return
-    for table in ("users", "threads", "posts"):
+    for table in ("users", "threads", "posts", "practices"):
         db.session.execute(
             text(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
