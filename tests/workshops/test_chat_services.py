@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from forum.columns import utcnow
-from forum.errors import PermissionDenied, ValidationError
+from forum.errors import NotFound, PermissionDenied, ValidationError
 from forum.extensions import db
 from forum.models import AuditEntry, Notification
 from forum.services import chat, facilitation, workshops
@@ -210,3 +210,19 @@ def test_presence_counts_live_connections(app):
     assert chat.present_members(workshop) == [alice]
     later = utcnow() + timedelta(seconds=app.config["CHAT_PRESENCE_TTL"] + 1)
     assert chat.present_members(workshop, now=later) == []
+
+
+def test_a_reply_quotes_the_message_it_answers(app):
+    workshop = make_workshop()
+    alice, bob = make_user(display_name="Alice"), make_user()
+    question, _ = say(alice, workshop, "Who funds the **guarantee** fund?")
+    answer, _ = say(bob, workshop, "The region, for now.", reply_to_id=question.id)
+    quoted = chat.serialise(answer)["reply_to"]
+    assert quoted == {
+        "id": question.id,
+        "author": "Alice",
+        "excerpt": "Who funds the guarantee fund?",
+    }
+    other_room = make_workshop()
+    with pytest.raises(NotFound):
+        say(bob, other_room, "Cross-room reply", reply_to_id=question.id)
