@@ -1,4 +1,7 @@
-"""Entry point: `flask --app wsgi ...` and `python wsgi.py` (serves with Socket.IO)."""
+"""Entry point: `flask --app wsgi ...` and `python wsgi.py` (serves with Socket.IO).
+
+In production: `gunicorn -c deploy/gunicorn.conf.py` (gevent workers, same app).
+"""
 
 import os
 

@@ -27,16 +27,34 @@ def create_app(config: Mapping | None = None) -> Flask:
     )
     _load_config(app, config)
 
-    from forum import cli, errors, extensions, i18n, login, security, templating
+    from forum import (
+        cli,
+        errors,
+        extensions,
+        greenlets,
+        http_cache,
+        i18n,
+        login,
+        logs,
+        page_cache,
+        realtime,
+        security,
+        templating,
+    )
     from forum.blueprints import register_blueprints
 
+    logs.init_app(app)
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(ROOT / "migrations"))
     extensions.csrf.init_app(app)
     login.init_app(app)
     extensions.limiter.init_app(app)
     extensions.socketio.init_app(
-        app, message_queue=app.config["REDIS_URL"], cors_allowed_origins=[]
+        app,
+        message_queue=app.config["REDIS_URL"],
+        channel=realtime.queue_channel(app.config),
+        cors_allowed_origins=[],
+        async_mode=greenlets.socketio_async_mode(app.config),
     )
     i18n.init_app(app)
     security.init_app(app)
@@ -44,6 +62,10 @@ def create_app(config: Mapping | None = None) -> Flask:
     templating.init_app(app)
     register_blueprints(app)
     cli.init_app(app)
+    # Last, so a cached page is served after every other check has run, and
+    # is kept as sent, compressed and tagged (after-request runs reversed).
+    page_cache.init_app(app)
+    http_cache.init_app(app)
     return app
 
 
@@ -79,10 +101,17 @@ def _load_config(app: Flask, overrides: Mapping) -> None:
 def _instance_secret_key(instance: Path) -> str:
     """Return the key kept in the instance folder, creating it on first start."""
     path = instance / "secret_key"
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text().strip()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(secrets.token_hex(32))
+    if not path.exists():
+        # Written aside, then linked into place: workers starting together
+        # agree on one key, and none reads a half-written file.
+        draft = instance / f"secret_key.{os.getpid()}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another worker was first: use its key
+        finally:
+            draft.unlink()
     return path.read_text().strip()

@@ -15,6 +15,8 @@ from forum.models import Role
 from forum.services import (
     accounts,
     api_tokens,
+    archive,
+    archive_restore,
     demo,
     demo_practices,
     demo_workshops,
@@ -190,6 +192,47 @@ def reindex_command(procs: int) -> None:
     ) as bar:
         count = search.rebuild_all(procs=procs, progress=bar.update)
     click.echo(f"Indexed {count} documents.")
+
+
+@forum_cli.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def export_command(path: str) -> None:
+    """Write every table and attachment into one zip archive (a backup)."""
+    with click.progressbar(
+        length=archive.count_items(), label="Exporting rows and files"
+    ) as bar:
+        summary = archive.export_archive(path, progress=bar.update)
+    for digest in summary.missing:
+        click.echo(f"Warning: attachment file {digest} was missing; not archived.")
+    click.echo(
+        f"Wrote {summary.rows} rows of {summary.tables} tables and "
+        f"{summary.attachments} files (schema {summary.revision}) to {path}."
+    )
+
+
+@forum_cli.command("import")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--procs", default=2, show_default=True, help="Indexing processes.")
+def import_command(path: str, procs: int) -> None:
+    """Restore an archive into an empty migrated database, then rebuild search."""
+    try:
+        click.echo("Checking the archive...")
+        manifest = archive_restore.check_archive(path)
+        total = sum(t["rows"] for t in manifest["tables"])
+        with click.progressbar(
+            length=total + len(manifest["attachments"]),
+            label="Restoring rows and files",
+        ) as bar:
+            summary = archive_restore.import_archive(
+                path, manifest=manifest, progress=bar.update
+            )
+    except ForumError as error:
+        _fail(error)
+    click.echo(
+        f"Restored {summary.rows} rows of {summary.tables} tables and "
+        f"{summary.attachments} files."
+    )
+    reindex_command.callback(procs=procs)
 
 
 @forum_cli.command("send-reminders")

@@ -12,6 +12,13 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SEARCH_INDEX_DIR: str | None = None
     REDIS_URL: str | None = None
+    # Redis pub/sub channel of Socket.IO. Channels ignore the database number,
+    # so by default it is "agora-<db>": sites sharing a Redis server stay apart.
+    REALTIME_CHANNEL: str | None = None
+    # Behind a proxy: how many X-Forwarded-For / X-Forwarded-Proto hops to trust
+    # (1 behind one nginx). 0 trusts none, so clients cannot forge an address.
+    PROXY_FIX_X_FOR = 0
+    PROXY_FIX_X_PROTO = 0
 
     SITE_NAME = "Agora"
     # "open": new accounts are active once their email is confirmed;
@@ -68,11 +75,21 @@ class Config:
 
     # Seconds a process waits for another to finish writing the search index.
     SEARCH_LOCK_TIMEOUT = 10.0
+    # "whoosh": files in SEARCH_INDEX_DIR (one machine); "postgres": tables in
+    # SEARCH_DATABASE_URL, or in the app's database when that is PostgreSQL.
+    SEARCH_BACKEND = "whoosh"
+    SEARCH_DATABASE_URL: str | None = None
 
     # Countries and themes are cached per process for this long.
     REFERENCE_CACHE_SECONDS = 30
     # The home page's thread counts, likewise (public counts only).
     ACTIVITY_CACHE_SECONDS = 30
+
+    # Logs: "text" or "json" (one object per line); the standard level names.
+    LOG_FORMAT = "text"
+    LOG_LEVEL = "INFO"
+    # Socket.IO's async mode; empty picks gevent under gunicorn's gevent worker.
+    SOCKETIO_ASYNC_MODE: str | None = None
 
     # Forum
     THREADS_PER_PAGE = 30
@@ -89,6 +106,10 @@ class Config:
     BODY_MAX_LENGTH = 50_000
     # Static URLs carry a content hash (templating.asset_url), so cache for long.
     SEND_FILE_MAX_AGE_DEFAULT = 365 * 24 * 3600
+    # Visitors' pages are kept this many seconds (0: off), in Redis when
+    # REDIS_URL is set, and dropped at once when public content changes.
+    PAGE_CACHE_SECONDS = 10
+    PAGE_CACHE_PREFIX = "agora:"
 
 
 class DevelopmentConfig(Config):
@@ -100,6 +121,8 @@ class TestingConfig(Config):
 
     TESTING = True
     RATELIMIT_LOGIN = "5 per minute"
+    # Tests see each write at once; tests/test_caching.py turns the cache on.
+    PAGE_CACHE_SECONDS = 0
 
 
 class ProductionConfig(Config):
@@ -109,6 +132,7 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
     REQUIRE_EXPLICIT_SECRET_KEY = True
+    LOG_FORMAT = "json"
 
 
 CONFIGS = {

@@ -1,8 +1,11 @@
-"""Security headers sent with every response."""
+"""Security headers, body caps, and which proxy headers the app trusts."""
 
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import BadRequest
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -42,7 +45,35 @@ def cap_plain_bodies() -> None:
         request.max_content_length = current_app.config["MAX_PLAIN_BODY_SIZE"]
 
 
+def refuse_nul_characters() -> None:
+    """Refuse a NUL character in the URL or a form: no text column may hold one.
+
+    SQLite would store it; PostgreSQL raises an error, which would be a 500.
+    """
+    values = [request.path, *request.args.values()]
+    if request.method in {"POST", "PUT", "PATCH"}:
+        values.extend(request.form.values())
+    if any("\x00" in value for value in values):
+        raise BadRequest(
+            _("The request holds a NUL character, which no text may hold.")
+        )
+
+
 def init_app(app: Flask) -> None:
     """Cap request bodies first, and send the security headers on every response."""
     app.before_request_funcs.setdefault(None, []).insert(0, cap_plain_bodies)
+    app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)
+    trust_proxy(app)
+
+
+def trust_proxy(app: Flask) -> None:
+    """Take the client's address and scheme from the proxy's X-Forwarded headers.
+
+    Rate limits key on the client address: behind nginx without this, every
+    visitor would share the proxy's address, and so one limit.
+    """
+    hops_for = app.config["PROXY_FIX_X_FOR"]
+    hops_proto = app.config["PROXY_FIX_X_PROTO"]
+    if hops_for or hops_proto:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops_for, x_proto=hops_proto)

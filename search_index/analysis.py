@@ -145,6 +145,12 @@ def _base():
 
 
 @lru_cache
+def base_analyzer():
+    """Analyse text without stemming or accent folding: for a stemmer to read."""
+    return _base()
+
+
+@lru_cache
 def folding_analyzer():
     """Analyse text in any language without stemming: lower case, no accents."""
     return _base() | _MapFilter(fold_arabic_endings) | _MapFilter(strip_accents)

@@ -1,10 +1,20 @@
-"""Fixtures: an app on a fresh copy of a migrated SQLite database per test."""
+"""Fixtures: an app on a fresh copy of a migrated database per test.
+
+The copy is a SQLite file, or a PostgreSQL database made from a template when
+FORUM_TEST_DATABASE_URL names a server (see README "Tests on PostgreSQL").
+"""
 
 from __future__ import annotations
 
 import email
+import itertools
+import os
+import queue
 import re
 import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from email import policy
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -12,39 +22,119 @@ from urllib.parse import urlsplit
 import pytest
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
+from sqlalchemy import make_url
 
 from forum import create_app
 from forum.extensions import db, limiter
 from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.postgres_databases import administer, drop_stale_databases
+
+TEST_DATABASE_URL = os.environ.get("FORUM_TEST_DATABASE_URL")
+_copy_numbers = itertools.count()
 
 
 @pytest.fixture(scope="session")
-def migrated_database(tmp_path_factory) -> Path:
-    """Build one migrated database with reference data, to copy for each test."""
+def migrated_database(tmp_path_factory) -> Iterator[str]:
+    """Build one migrated database with reference data; yield its URI, to copy."""
     folder = tmp_path_factory.mktemp("template")
-    path = folder / "template.db"
-    app = create_app(_test_config(folder, path))
-    with app.app_context():
-        from flask_migrate import upgrade
+    if TEST_DATABASE_URL:
+        drop_stale_databases(make_url(TEST_DATABASE_URL).database)
+    with empty_database_uri(folder) as uri:
+        app = create_app(_test_config(folder, uri))
+        with app.app_context():
+            from flask_migrate import upgrade
 
-        from forum.services.reference import seed_reference_data
+            from forum.services.reference import seed_reference_data
 
-        upgrade()
-        seed_reference_data()
-        db.engine.dispose()
-    return path
+            upgrade()
+            seed_reference_data()
+            db.session.remove()
+            db.engine.dispose()
+        yield uri
 
 
-def _test_config(folder: Path, database: Path, **extra) -> dict:
+def _test_config(folder: Path, database_uri: str, **extra) -> dict:
     return {
         "CONFIG_NAME": "testing",
         "INSTANCE_PATH": str(folder / "instance"),
         "SECRET_KEY": "tests-only-" + folder.name,
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+        "SQLALCHEMY_DATABASE_URI": database_uri,
         "SEARCH_INDEX_DIR": str(folder / "search-index"),
         "MAIL_OUTBOX_DIR": str(folder / "outbox"),
         **extra,
     }
+
+
+@contextmanager
+def fresh_database_uri(template_uri: str, folder: Path) -> Iterator[str]:
+    """Copy the template database, yield the copy's URI, then drop the copy."""
+    if not template_uri.startswith("postgresql"):
+        database = folder / f"agora-{next(_copy_numbers)}.db"
+        shutil.copy(make_url(template_uri).database, database)
+        yield f"sqlite:///{database}"
+        return
+    template = make_url(template_uri).database
+    with _server_database(f"TEMPLATE {_quoted(template)}") as uri:
+        yield uri
+
+
+@contextmanager
+def empty_database_uri(folder: Path) -> Iterator[str]:
+    """Yield the URI of a new empty database, dropped afterwards."""
+    if not TEST_DATABASE_URL:
+        yield f"sqlite:///{folder / f'agora-{next(_copy_numbers)}.db'}"
+        return
+    with _server_database() as uri:
+        yield uri
+
+
+@contextmanager
+def _server_database(options: str = "") -> Iterator[str]:
+    url = make_url(TEST_DATABASE_URL)
+    name = f"{url.database}_{os.getpid()}_{next(_copy_numbers)}"
+    administer(f"CREATE DATABASE {_quoted(name)} {options}")
+    try:
+        # Throwaway data: a commit need not wait for the disk (no risk of corruption).
+        administer(f"ALTER DATABASE {_quoted(name)} SET synchronous_commit = off")
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        _finished_databases.put(name)
+        if not _dropper.is_alive():
+            _dropper.start()
+
+
+def _drop_finished_databases() -> None:
+    """Drop each finished test database, in the background.
+
+    PostgreSQL makes a checkpoint on every DROP DATABASE, which takes a second
+    or two: no test need wait for it.
+    """
+    while (name := _finished_databases.get()) is not None:
+        try:
+            # WITH (FORCE) ends connections a server process or a pool left open.
+            administer(f"DROP DATABASE IF EXISTS {_quoted(name)} WITH (FORCE)")
+        except Exception as error:  # reported when the session ends
+            _drop_errors.append(error)
+        finally:
+            _finished_databases.task_done()
+
+
+_finished_databases: queue.Queue[str | None] = queue.Queue()
+_drop_errors: list[Exception] = []
+_dropper = threading.Thread(target=_drop_finished_databases, daemon=True)
+
+
+def pytest_sessionfinish(session):
+    """Wait until every test database is dropped."""
+    if _dropper.is_alive():
+        _finished_databases.put(None)
+        _dropper.join()
+    if _drop_errors:
+        raise _drop_errors[0]
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 @pytest.fixture
@@ -56,14 +146,17 @@ def app_config() -> dict:
 @pytest.fixture
 def app(tmp_path, migrated_database, app_config):
     """An application on its own copy of the migrated database."""
-    database = tmp_path / "agora.db"
-    shutil.copy(migrated_database, database)
-    application = create_app(_test_config(tmp_path, database, **app_config))
-    with application.app_context():
-        limiter.reset()
-        yield application
-        db.session.remove()
-        db.engine.dispose()
+    with ExitStack() as stack:
+        # A module may bring its own database (a copy of a seeded one).
+        uri = app_config.get("SQLALCHEMY_DATABASE_URI") or stack.enter_context(
+            fresh_database_uri(migrated_database, tmp_path)
+        )
+        application = create_app(_test_config(tmp_path, uri, **app_config))
+        with application.app_context():
+            limiter.reset()
+            yield application
+            db.session.remove()
+            db.engine.dispose()
 
 
 CSRF_FIELD = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from forum.models import (
 )
 from forum.services import practice_review
 from forum.services.demo_practices import demo_items
-from tests.conftest import _test_config
+from tests.conftest import _test_config, fresh_database_uri
 from tests.factories import fresh_session
 
 
@@ -32,35 +33,37 @@ def forum(runner, *args):
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory, migrated_database) -> Path:
-    """A database and index where `seed-demo` ran once (shared: seeding takes time)."""
+def seeded(tmp_path_factory, migrated_database) -> Iterator[tuple[Path, str]]:
+    """A database and index where `seed-demo` ran once (shared: seeding takes time).
+
+    Yield the app's folder (with the index) and the database URI.
+    """
     folder = tmp_path_factory.mktemp("seeded-practices")
-    database = folder / "agora.db"
-    shutil.copy(migrated_database, database)
-    app = create_app(_test_config(folder, database))
-    with app.app_context():
-        result = forum(app.test_cli_runner(), "seed-demo")
-        db.session.remove()
-        db.engine.dispose()
-    published = sum(
-        1 + len(item.get("translations", []))
-        for item in demo_items()
-        if item.get("state", "published") == "published"
-    )
-    assert f"Added {published + 3} demo practices." in result.output
-    return folder
+    with fresh_database_uri(migrated_database, folder) as uri:
+        app = create_app(_test_config(folder, uri))
+        with app.app_context():
+            result = forum(app.test_cli_runner(), "seed-demo")
+            db.session.remove()
+            db.engine.dispose()
+        published = sum(
+            1 + len(item.get("translations", []))
+            for item in demo_items()
+            if item.get("state", "published") == "published"
+        )
+        assert f"Added {published + 3} demo practices." in result.output
+        yield folder, uri
 
 
 @pytest.fixture
-def app_config(tmp_path, seeded) -> dict:
+def app_config(tmp_path, seeded) -> Iterator[dict]:
     """Each test works on its own copy of the seeded database and index."""
-    database = tmp_path / "seeded.db"
-    shutil.copy(seeded / "agora.db", database)
-    shutil.copytree(seeded / "search-index", tmp_path / "seeded-index")
-    return {
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-        "SEARCH_INDEX_DIR": str(tmp_path / "seeded-index"),
-    }
+    folder, seeded_uri = seeded
+    shutil.copytree(folder / "search-index", tmp_path / "seeded-index")
+    with fresh_database_uri(seeded_uri, tmp_path) as uri:
+        yield {
+            "SQLALCHEMY_DATABASE_URI": uri,
+            "SEARCH_INDEX_DIR": str(tmp_path / "seeded-index"),
+        }
 
 
 def published() -> list[Practice]:

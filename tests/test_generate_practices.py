@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from sqlalchemy import func, select
 
@@ -20,7 +18,7 @@ from forum.models import (
 )
 from forum.services.generator_practices import LANGUAGE_WEIGHTS
 from search_index import STEMMERS
-from tests.conftest import _test_config
+from tests.conftest import _test_config, fresh_database_uri
 from tests.factories import fresh_session
 
 GENERATE = ("generate", "--practices", "60", "--seed", "3")
@@ -45,9 +43,11 @@ def other_app(tmp_path, migrated_database):
     """A second application on its own fresh copy of the migrated database."""
     folder = tmp_path / "other"
     folder.mkdir()
-    database = folder / "agora.db"
-    shutil.copy(migrated_database, database)
-    return create_app(_test_config(folder, database))
+    with fresh_database_uri(migrated_database, folder) as uri:
+        other = create_app(_test_config(folder, uri))
+        yield other
+        with other.app_context():
+            db.engine.dispose()
 
 
 def test_generate_practices_is_deterministic(runner, other_app):

@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from forum import create_app
 from forum.extensions import db
+from tests.conftest import TEST_DATABASE_URL, empty_database_uri
 
 
-def _empty_app(tmp_path):
-    return create_app(
-        {
-            "CONFIG_NAME": "testing",
-            "INSTANCE_PATH": str(tmp_path / "instance"),
-            "SECRET_KEY": "migration-test",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.db'}",
-        }
-    )
+@pytest.fixture
+def empty_app(tmp_path):
+    """An application on an empty database (SQLite, or PostgreSQL when asked)."""
+    with empty_database_uri(tmp_path) as uri:
+        app = create_app(
+            {
+                "CONFIG_NAME": "testing",
+                "INSTANCE_PATH": str(tmp_path / "instance"),
+                "SECRET_KEY": "migration-test",
+                "SQLALCHEMY_DATABASE_URI": uri,
+            }
+        )
+        yield app
+        with app.app_context():
+            db.engine.dispose()
 
 
 def _differences(app) -> list:
@@ -30,36 +39,43 @@ def _differences(app) -> list:
         return compare_metadata(context, db.metadata)
 
 
-def test_upgrade_from_empty_database_matches_models(tmp_path):
-    app = _empty_app(tmp_path)
-    with app.app_context():
+def test_upgrade_from_empty_database_matches_models(empty_app):
+    with empty_app.app_context():
         assert inspect(db.engine).get_table_names() == []
         upgrade()
         assert "users" in inspect(db.engine).get_table_names()
-        assert _differences(app) == []
-        db.engine.dispose()
+        assert _differences(empty_app) == []
 
 
-def test_downgrade_to_base_removes_every_table(tmp_path):
-    app = _empty_app(tmp_path)
-    with app.app_context():
+def test_downgrade_to_base_removes_every_table(empty_app):
+    with empty_app.app_context():
         upgrade()
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
-        db.engine.dispose()
 
 
-def test_constraint_names_follow_the_naming_convention(tmp_path):
-    app = _empty_app(tmp_path)
-    with app.app_context():
+def test_constraint_names_follow_the_naming_convention(empty_app):
+    with empty_app.app_context():
         upgrade()
         foreign_keys = inspect(db.engine).get_foreign_keys("users")
         assert [fk["name"] for fk in foreign_keys] == [
             "fk_users_country_code_countries"
         ]
-        db.engine.dispose()
 
 
+def test_connections_enforce_foreign_keys(app):
+    with db.engine.connect() as connection, pytest.raises(IntegrityError):
+        connection.execute(
+            text(
+                "INSERT INTO thread_themes (thread_id, theme_slug)"
+                " VALUES (999999, 'no-such-theme')"
+            )
+        )
+
+
+@pytest.mark.skipif(
+    bool(TEST_DATABASE_URL), reason="SQLite pragmas; PostgreSQL has no such settings"
+)
 def test_sqlite_connections_enforce_foreign_keys_and_use_wal(app):
     with db.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

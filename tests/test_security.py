@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from forum.extensions import db
@@ -104,3 +105,30 @@ def test_api_write_with_session_cookie_needs_csrf(app, client, member, auth):
     response = client.post("/api/v1/echo", json={})
     assert response.status_code == 400
     assert response.get_json()["error"] == "bad_request"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/c/%00",
+        "/t/%00",
+        "/u/%00",
+        "/workshops?country=%00",
+        "/workshops?theme=%00",
+        "/practices?language=%00",
+        "/search?q=a%00b",
+    ],
+)
+def test_a_nul_character_in_the_url_is_a_clear_400(client, path):
+    response = client.get(path)
+    assert response.status_code == 400
+
+
+def test_a_nul_character_in_a_form_is_refused_and_nothing_stored(client, auth, member):
+    auth.login(member.email)
+    response = client.post(
+        "/settings", data={"display_name": "Nul\x00Name", "bio": "x"}
+    )
+    assert response.status_code == 400
+    db.session.refresh(member)
+    assert "\x00" not in member.display_name

@@ -25,6 +25,7 @@ def register_blueprints(app: Flask) -> None:
         auth,
         feeds,
         forum,
+        health,
         library,
         moderation,
         notifications,
@@ -45,3 +46,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(moderation.member_bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     app.register_blueprint(feeds.bp, url_prefix="/feeds")
+    app.register_blueprint(health.bp)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, make_url, or_, select
 from sqlalchemy.orm import Session
 
 from forum.extensions import db
@@ -31,25 +31,68 @@ def search_index() -> SearchIndex:
     """Return this application's index; a missing or damaged one is rebuilt.
 
     The check runs the first time a process uses the index (at start, in
-    practice), so a deleted or corrupt folder heals itself from the database.
+    practice), so a deleted or corrupt index heals itself from the database.
+    SEARCH_BACKEND chooses Whoosh files or PostgreSQL (same API).
     """
     index = current_app.extensions.get(_INDEX_KEY)
     if index is not None:
         return index
-    path = current_app.config["SEARCH_INDEX_DIR"]
-    timeout = current_app.config["SEARCH_LOCK_TIMEOUT"]
     try:
-        index = SearchIndex(path, lock_timeout=timeout)
+        index = _open_index()
     except IndexCorrupt as error:
         current_app.logger.warning(
-            "Search index %s unusable (%s): rebuilding", path, error
+            "Search index %s unusable (%s): rebuilding", _where(), error
         )
-        index = SearchIndex.recreate(path, lock_timeout=timeout)
+        index = _open_index(recreate=True)
     current_app.extensions[_INDEX_KEY] = index
     if index.created and index.doc_count() == 0 and count_documents_to_index():
-        current_app.logger.warning("Search index %s was empty: rebuilding", path)
+        current_app.logger.warning("Search index %s was empty: rebuilding", _where())
         rebuild_all()
     return index
+
+
+def _open_index(*, recreate: bool = False) -> SearchIndex:
+    timeout = current_app.config["SEARCH_LOCK_TIMEOUT"]
+    backend = current_app.config["SEARCH_BACKEND"]
+    if backend == "postgres":
+        # Imported here: psycopg is needed only by this backend.
+        from search_index.postgres import PostgresSearchIndex
+
+        cls, location = PostgresSearchIndex, search_database_url()
+    elif backend == "whoosh":
+        cls, location = SearchIndex, current_app.config["SEARCH_INDEX_DIR"]
+    else:
+        raise ValueError(f"SEARCH_BACKEND must be whoosh or postgres, not {backend!r}")
+    if recreate:
+        return cls.recreate(location, lock_timeout=timeout)
+    return cls(location, lock_timeout=timeout)
+
+
+def search_database_url() -> str:
+    """Return the libpq URL of the PostgreSQL search index.
+
+    SEARCH_DATABASE_URL, or else the application's own database when that is
+    PostgreSQL (its SQLAlchemy driver name dropped).
+    """
+    url = current_app.config.get("SEARCH_DATABASE_URL")
+    if not url:
+        url = current_app.config["SQLALCHEMY_DATABASE_URI"] or ""
+        if not url.startswith("postgresql"):
+            raise ValueError(
+                "SEARCH_BACKEND=postgres needs SEARCH_DATABASE_URL "
+                "(the database is not PostgreSQL)"
+            )
+    return (
+        make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    )
+
+
+def _where() -> str:
+    """Name the index in log lines (a folder, or PostgreSQL without credentials)."""
+    if current_app.config["SEARCH_BACKEND"] == "postgres":
+        url = make_url(search_database_url())
+        return f"in PostgreSQL database {url.database} on {url.host}"
+    return current_app.config["SEARCH_INDEX_DIR"]
 
 
 def forget_index() -> None:

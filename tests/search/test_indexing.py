@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import psycopg
 import pytest
 from flask import current_app
 from sqlalchemy import select
@@ -11,11 +12,6 @@ from forum.models import Post
 from forum.services import search
 from tests.factories import make_user
 from tests.forum.factories import make_reply, make_thread
-
-
-@pytest.fixture
-def app_config():
-    return {"POSTS_NEEDING_APPROVAL": 0}
 
 
 def found(query: str, **filters) -> set[str]:
@@ -93,6 +89,7 @@ def test_move_and_merge_update_every_document(app, client, auth):
     assert found("twelve", country="MA") == {f"post:{reply.id}"}
 
 
+@pytest.mark.parametrize("search_backend", ["whoosh"])  # Whoosh files
 def test_a_failed_index_write_keeps_the_post_and_is_retried(app, tmp_path):
     broken = tmp_path / "not-a-folder"
     broken.write_text("a file where the index should be")
@@ -116,6 +113,7 @@ def test_reindex_command_rebuilds_everything(app, runner):
     assert found("marsaxlokk") == {f"thread:{thread.id}"}
 
 
+@pytest.mark.parametrize("search_backend", ["whoosh"])  # Whoosh files
 def test_a_deleted_index_folder_is_rebuilt_when_next_opened(app, tmp_path):
     thread = make_thread(body="Salt pans of the Sfax cooperative.")
     current_app.config["SEARCH_INDEX_DIR"] = str(tmp_path / "lost")
@@ -123,6 +121,7 @@ def test_a_deleted_index_folder_is_rebuilt_when_next_opened(app, tmp_path):
     assert found("salt pans") == {f"thread:{thread.id}"}
 
 
+@pytest.mark.parametrize("search_backend", ["whoosh"])  # Whoosh files
 def test_an_index_built_with_other_fields_is_rebuilt(app, tmp_path):
     from whoosh import fields, index
 
@@ -135,6 +134,7 @@ def test_an_index_built_with_other_fields_is_rebuilt(app, tmp_path):
     assert found("essaouira") == {f"thread:{thread.id}"}
 
 
+@pytest.mark.parametrize("search_backend", ["whoosh"])  # Whoosh files
 def test_a_damaged_index_is_rebuilt_when_opened(app, tmp_path):
     thread = make_thread(body="Honey cooperatives on Psiloritis.")
     path = tmp_path / "damaged"
@@ -145,3 +145,26 @@ def test_a_damaged_index_is_rebuilt_when_opened(app, tmp_path):
         toc.write_bytes(b"garbage")
     current_app.extensions.pop("agora_search_index", None)
     assert found("psiloritis") == {f"thread:{thread.id}"}
+
+
+@pytest.mark.parametrize("search_backend", ["postgres"])
+def test_an_unreachable_search_database_keeps_the_post_and_is_retried(app):
+    url = current_app.config["SEARCH_DATABASE_URL"]
+    # Nothing listens on port 1: the index cannot be opened.
+    current_app.config["SEARCH_DATABASE_URL"] = "postgresql://postgres@127.0.0.1:1/x"
+    current_app.extensions.pop("agora_search_index", None)
+    thread = make_thread(body="Written while the search database was away.")
+    assert db.session.get(type(thread), thread.id) is not None
+    assert current_app.extensions["agora_search_pending"]
+    current_app.config["SEARCH_DATABASE_URL"] = url
+    make_thread(body="A later write.")
+    assert f"thread:{thread.id}" in found("away")
+
+
+@pytest.mark.parametrize("search_backend", ["postgres"])
+def test_dropped_search_tables_are_rebuilt_when_next_opened(app):
+    thread = make_thread(body="Salt pans of the Sfax cooperative.")
+    with psycopg.connect(current_app.config["SEARCH_DATABASE_URL"]) as connection:
+        connection.execute("DROP TABLE search_documents, search_words")
+    search.forget_index()
+    assert found("salt pans") == {f"thread:{thread.id}"}

@@ -16,11 +16,6 @@ from tests.library.factories import make_practice
 from tests.search.test_search_page import publish
 
 
-@pytest.fixture
-def app_config():
-    return {"POSTS_NEEDING_APPROVAL": 0}
-
-
 def api(client, **args):
     return client.get("/api/v1/search", query_string=args)
 

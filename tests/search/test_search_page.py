@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from html import unescape
 from pathlib import Path
 
+import psycopg
 import pytest
 from flask import current_app
 
@@ -27,11 +28,6 @@ RESULT = re.compile(
     r'<li class="result">\s*<h3 class="result__title">\s*'
     r'<span class="badge[^"]*">([^<]+)</span>\s*<a href="([^"]+)"[^>]*>([^<]*)</a>'
 )
-
-
-@pytest.fixture
-def app_config():
-    return {"POSTS_NEEDING_APPROVAL": 0}
 
 
 def publish(title: str, text: str, **fields):
@@ -286,6 +282,7 @@ def test_very_long_query_is_shortened_with_a_notice(client):
     assert "Olive mills" in titles(html)
 
 
+@pytest.mark.parametrize("search_backend", ["whoosh"])  # Whoosh files
 def test_wiped_index_gives_a_friendly_503_then_heals(client):
     make_thread(title="Olive mills", body="Olive mills in Sfax.")
     search.search_index()  # opened, as by an earlier request
@@ -300,6 +297,21 @@ def test_wiped_index_gives_a_friendly_503_then_heals(client):
     assert response.status_code == 503
     assert "Search is not available" in response.get_data(as_text=True)
     # The next search reopens the index and rebuilds it from the database.
+    api = client.get("/api/v1/search?q=olive")
+    assert api.status_code == 200
+    assert [r["title"] for r in api.json["results"]] == ["Olive mills"]
+
+
+@pytest.mark.parametrize("search_backend", ["postgres"])
+def test_dropped_search_tables_give_a_friendly_503_then_heal(client):
+    make_thread(title="Olive mills", body="Olive mills in Sfax.")
+    search.search_index()  # opened, as by an earlier request
+    with psycopg.connect(current_app.config["SEARCH_DATABASE_URL"]) as connection:
+        connection.execute("DROP TABLE search_documents, search_words")
+
+    response = client.get("/search?q=olive")
+    assert response.status_code == 503
+    assert "Search is not available" in response.get_data(as_text=True)
     api = client.get("/api/v1/search?q=olive")
     assert api.status_code == 200
     assert [r["title"] for r in api.json["results"]] == ["Olive mills"]

@@ -6,6 +6,7 @@ import contextlib
 import multiprocessing
 from datetime import datetime
 
+import psycopg
 import pytest
 
 from search_index import (
@@ -15,6 +16,9 @@ from search_index import (
     QuerySyntaxError,
     SearchIndex,
 )
+from search_index.postgres import PostgresSearchIndex
+from tests.search_index.backends import index_database
+from tests.services_available import requires_postgres
 
 DOCUMENTS = [
     Document(
@@ -72,8 +76,8 @@ DOCUMENTS = [
 
 
 @pytest.fixture
-def index(tmp_path) -> SearchIndex:
-    search_index = SearchIndex(tmp_path / "index")
+def index(make_index) -> SearchIndex:
+    search_index = make_index()
     search_index.add(DOCUMENTS)
     return search_index
 
@@ -91,6 +95,7 @@ def found(results) -> list[str]:
         ("اقتصاد", "post:3"),  # without the article
         ("تعاونية", "post:3"),  # singular finds the plural
         ("القروض", "post:3"),
+        ("الاقتصادُ الاجتماعيّ", "post:3"),  # with vowel marks
         ("comunita energetica", "practice:4"),
         ("habitacao", "practice:5"),  # Portuguese without accents
         ("οικονομια", "thread:6"),  # Greek without accents
@@ -152,8 +157,8 @@ def test_sort_by_date_and_pagination(index):
     assert found(index.search("", sort="date", per_page=3, page=3)) == ["practice:7"]
 
 
-def test_snippets_mark_matches_and_escape_html(tmp_path):
-    search_index = SearchIndex(tmp_path / "index")
+def test_snippets_mark_matches_and_escape_html(make_index):
+    search_index = make_index()
     search_index.add(
         [
             Document(
@@ -259,3 +264,75 @@ def test_files_lost_under_an_open_index_raise_index_corrupt(tmp_path):
         path.unlink()
     with pytest.raises(IndexCorrupt):
         lost.search("cooperatives")
+
+
+# PostgreSQL backend: what replaces the Whoosh folder, its lock and its files ---
+
+
+def _write_many_to_postgres(url: str, start: int) -> None:
+    search_index = PostgresSearchIndex(url)
+    for number in range(start, start + 20):
+        search_index.add(
+            [Document("post", number, f"Post {number}", "texte commun", "/p", "fr")]
+        )
+    search_index.close()
+
+
+@requires_postgres
+def test_two_processes_write_to_postgres_at_once():
+    with index_database() as url:
+        PostgresSearchIndex(url).close()
+        context = multiprocessing.get_context("spawn")
+        writers = [
+            context.Process(target=_write_many_to_postgres, args=(url, start))
+            for start in (0, 100)
+        ]
+        for process in writers:
+            process.start()
+        for process in writers:
+            process.join(60)
+            assert process.exitcode == 0
+        search_index = PostgresSearchIndex(url)
+        assert search_index.doc_count() == 40
+        assert search_index.search("commun").total == 40
+        search_index.close()
+
+
+@requires_postgres
+def test_postgres_index_makes_its_tables_and_reports_foreign_ones():
+    with index_database() as url:
+        first = PostgresSearchIndex(url)
+        assert first.created and first.doc_count() == 0
+        second = PostgresSearchIndex(url)
+        assert not second.created
+        with psycopg.connect(url, autocommit=True) as connection:
+            connection.execute("COMMENT ON TABLE search_documents IS 'other code'")
+        with pytest.raises(IndexCorrupt):
+            PostgresSearchIndex(url)
+        healed = PostgresSearchIndex.recreate(url)
+        assert healed.created and healed.doc_count() == 0
+        for search_index in (first, second, healed):
+            search_index.close()
+
+
+@requires_postgres
+def test_postgres_tables_dropped_under_an_open_index_raise_index_corrupt():
+    with index_database() as url:
+        lost = PostgresSearchIndex(url)
+        lost.add(DOCUMENTS)
+        with psycopg.connect(url, autocommit=True) as connection:
+            connection.execute("DROP TABLE search_documents")
+        with pytest.raises(IndexCorrupt):
+            lost.search("cooperatives")
+        lost.close()
+
+
+@requires_postgres
+def test_postgres_suggests_only_words_of_documents_still_indexed():
+    with index_database() as url:
+        search_index = PostgresSearchIndex(url)
+        search_index.add(DOCUMENTS)
+        assert search_index.search("barcelonna").suggestion == "barcelona"
+        search_index.delete(["thread:2"])
+        assert search_index.search("barcelonna").suggestion is None
+        search_index.close()

@@ -68,7 +68,12 @@ class ChatClient:
     """A python-socketio client that records every server event it receives."""
 
     def __init__(
-        self, url: str, *, token: str | None = None, cookie: str | None = None
+        self,
+        url: str,
+        *,
+        token: str | None = None,
+        cookie: str | None = None,
+        transports: tuple[str, ...] = ("websocket",),
     ):
         self.events: list[tuple[str, dict]] = []
         self.sio = socketio.Client(reconnection=False)
@@ -80,7 +85,7 @@ class ChatClient:
             namespaces=["/chat"],
             auth=auth,
             headers=headers,
-            transports=["websocket"],
+            transports=list(transports),
             wait_timeout=10,
         )
 

@@ -159,7 +159,9 @@ def view_thread(thread_id: int):
         can_accept=reactions.can_accept(current_user, thread),
         readable=lambda post: readable_post(current_user, post),
         can_edit=lambda post: threads.can_edit(current_user, post),
-        reply_form=ReplyForm(formdata=None),
+        # Members only: a form renders a per-session CSRF token, which would
+        # make a visitor's page uncacheable (forum.page_cache).
+        reply_form=ReplyForm(formdata=None) if current_user.is_authenticated else None,
     )
     if current_user.is_authenticated:
         # Only now: committing expires every record the page reads (N+1).

@@ -74,7 +74,11 @@ def _library_helpers():
 
 def _filters() -> dict[str, str | None]:
     # Unknown values simply match nothing; keep them short for the query.
-    return {name: request.args.get(name, "").strip()[:40] or None for name in FILTERS}
+    # PostgreSQL text cannot hold NUL: make it a character no value has.
+    return {
+        name: request.args.get(name, "").strip()[:40].replace("\x00", "\ufffd") or None
+        for name in FILTERS
+    }
 
 
 @bp.route("/practices")
@@ -122,9 +126,13 @@ def view_practice(practice_id: int):
     is_author = _is_author(practice)
     echoes = adoptions.adoptions_of(practice) if practice.is_published else []
     mine = next((a for a in echoes if a.user_id == _viewer_id()), None)
-    adoption_form = AdoptionForm(formdata=None, obj=mine)
-    if mine is None:
-        adoption_form.organisation.data = getattr(current_user, "organisation", "")
+    # Members only: a form renders a per-session CSRF token, which would
+    # make a visitor's page uncacheable (forum.page_cache).
+    adoption_form = None
+    if current_user.is_authenticated:
+        adoption_form = AdoptionForm(formdata=None, obj=mine)
+        if mine is None:
+            adoption_form.organisation.data = current_user.organisation
     content = practices.snapshot(practice)
     pending = practice.pending_revision if is_author or moderator else None
     return render_template(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from flask import (
+    Response,
     abort,
     current_app,
     flash,
@@ -22,10 +23,10 @@ from forum.blueprints.redirects import safe_next
 from forum.blueprints.users import bp
 from forum.blueprints.users.forms import EraseAccountForm, ProfileForm, TokenForm
 from forum.errors import NotFound
-from forum.extensions import db
+from forum.extensions import csrf, db
 from forum.i18n import LANGUAGE_COOKIE, current_locale_code
 from forum.models import User
-from forum.services import api_tokens, discussions, members
+from forum.services import api_tokens, discussions, member_data, members
 
 
 @bp.route("/u/<username>")
@@ -82,8 +83,13 @@ def _profile_data():
 
 
 @bp.route("/language", methods=["POST"])
+@csrf.exempt
 def set_language():
     """Switch the UI language (kept on the account, or in a cookie)."""
+    # A visitor's switch only sets a cookie, so visitors' pages carry no
+    # per-session token and can be cached; a member's account needs one.
+    if current_user.is_authenticated:
+        csrf.protect()
     locale = request.form.get("locale", "")
     if locale not in current_app.config["LANGUAGES"]:
         abort(400)
@@ -124,6 +130,21 @@ def revoke_token(token_id: int):
     api_tokens.revoke_api_token(current_user, token_id)
     flash(_("The token is revoked."), "success")
     return redirect(url_for("users.tokens"))
+
+
+@bp.route("/settings/data", methods=["GET", "POST"])
+@login_required
+def download_data():
+    """Show what one may download, and send one's own data as a JSON file."""
+    if request.method == "GET":
+        return render_template("users/data.html")
+    document = member_data.member_data_json(current_user, current_user)
+    filename = f"agora-{current_user.username}-data.json"
+    return Response(
+        document,
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @bp.route("/settings/erase", methods=["GET", "POST"])

@@ -116,6 +116,7 @@ def _form_values(workshop) -> dict:
 def view_workshop(workshop_id: int):
     """Show a workshop: when, who, how to take part."""
     workshop = workshops.get_workshop(current_user, workshop_id)
+    facilitator = workshops.is_facilitator(current_user, workshop)
     return render_template(
         "workshops/workshop.html",
         workshop=workshop,
@@ -123,10 +124,12 @@ def view_workshop(workshop_id: int):
         state=workshops.room_state(workshop),
         place=workshops.participation(current_user, workshop),
         may_enter=workshops.may_enter(current_user, workshop),
-        facilitator=workshops.is_facilitator(current_user, workshop),
+        facilitator=facilitator,
         registered=workshops.registered_count(workshop),
-        invite_form=InviteForm(),
-        cancel_form=CancelForm(),
+        # Facilitators only: a form's CSRF token would make the page
+        # personal, and so uncacheable for visitors (forum.page_cache).
+        invite_form=InviteForm() if facilitator else None,
+        cancel_form=CancelForm() if facilitator else None,
     )
 
 
