@@ -45,14 +45,17 @@ def cap_plain_bodies() -> None:
         request.max_content_length = current_app.config["MAX_PLAIN_BODY_SIZE"]
 
 
+FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+
+
 def refuse_nul_characters() -> None:
     """Refuse a NUL character in the URL or a form: no text column may hold one.
 
     SQLite would store it; PostgreSQL raises an error, which would be a 500.
     """
     values = [request.path, *request.args.values()]
-    if request.method in {"POST", "PUT", "PATCH"}:
-        values.extend(request.form.values())
+    if request.blueprint != "api" and request.mimetype in FORM_TYPES:
+        values.extend(request.form.values())  # the API reads JSON, never forms
     if any("\x00" in value for value in values):
         raise BadRequest(
             _("The request holds a NUL character, which no text may hold.")
