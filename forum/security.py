@@ -49,11 +49,11 @@ FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 
 
 def refuse_nul_characters() -> None:
-    """Refuse a NUL character in the URL or a form: no text column may hold one.
+    """Refuse a NUL character in the path or a form: no text column may hold one.
 
     SQLite would store it; PostgreSQL raises an error, which would be a 500.
     """
-    values = [request.path, *request.args.values()]
+    values = [request.path]
     if request.blueprint != "api" and request.mimetype in FORM_TYPES:
         values.extend(request.form.values())  # the API reads JSON, never forms
     if any("\x00" in value for value in values):

@@ -113,13 +113,9 @@ def test_api_write_with_session_cookie_needs_csrf(app, client, member, auth):
         "/c/%00",
         "/t/%00",
         "/u/%00",
-        "/workshops?country=%00",
-        "/workshops?theme=%00",
-        "/practices?language=%00",
-        "/search?q=a%00b",
     ],
 )
-def test_a_nul_character_in_the_url_is_a_clear_400(client, path):
+def test_a_nul_character_in_the_path_is_a_clear_400(client, path):
     response = client.get(path)
     assert response.status_code == 400
 
