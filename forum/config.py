@@ -42,6 +42,8 @@ class Config:
     MAIL_DEFAULT_SENDER = "Agora <no-reply@agora.invalid>"
     MAIL_OUTBOX_DIR: str | None = None
 
+    # A moving window: a fixed one lets a burst through twice at its edge.
+    RATELIMIT_STRATEGY = "moving-window"
     RATELIMIT_LOGIN = "10 per minute;50 per hour"
     RATELIMIT_RESET = "5 per minute;20 per hour"
     RATELIMIT_REGISTER = "5 per minute;30 per hour"
