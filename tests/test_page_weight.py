@@ -23,7 +23,17 @@ PARAGRAPH = (
 
 @pytest.fixture
 def app_config() -> dict:
-    return {"POSTS_NEEDING_APPROVAL": 0, "RATELIMIT_ENABLED": False}
+    # High limits rather than RATELIMIT_ENABLED=False, which would leave the
+    # shared limiter disabled for the tests that run after these.
+    generous = "100000 per hour"
+    return {
+        "POSTS_NEEDING_APPROVAL": 0,
+        "RATELIMIT_THREADS": generous,
+        "RATELIMIT_THREADS_NEW_ACCOUNT": generous,
+        "RATELIMIT_REPLIES": generous,
+        "RATELIMIT_REPLIES_NEW_ACCOUNT": generous,
+        "RATELIMIT_CHAT": generous,
+    }
 
 
 def page_weight(client, path: str) -> tuple[int, int]:
