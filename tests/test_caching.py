@@ -5,13 +5,11 @@ from __future__ import annotations
 import gzip
 import itertools
 import re
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
 
-from forum.extensions import db
 from tests.forum.factories import make_reply, make_thread
+from tests.forum.test_query_counts import counting_queries
 from tests.services_available import REDIS_URL, requires_redis
 
 ASSET_LINK = re.compile(r'(?:href|src)="(/static/[^"?]+\.(?:css|js)\?v=[^"]+)"')
@@ -28,21 +26,6 @@ def app_config(request) -> dict:
             PAGE_CACHE_PREFIX=f"agora-test-{next(_prefixes)}-{id(config)}:",
         )
     return config
-
-
-@contextmanager
-def counting_queries():
-    """Collect the SQL statements run inside the block."""
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def test_repeat_view_of_a_page_answers_304(client):
