@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl
+
 from flask import Flask, Response, current_app, request
+from flask import Request as FlaskRequest
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.utils import cached_property
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -48,6 +52,31 @@ def cap_plain_bodies() -> None:
 FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 
 
+class Request(FlaskRequest):
+    """Flask's request, whose query string never hands a NUL character on.
+
+    A NUL in a filter (`?country=%00`) would reach the database, and
+    PostgreSQL text cannot hold one. Paths and forms are refused outright
+    (below); a query string is only a question, so its NULs become U+FFFD,
+    a character no stored value has, and the page answers "nothing found".
+    """
+
+    @cached_property
+    def args(self):
+        pairs = parse_qsl(
+            self.query_string.decode(),
+            keep_blank_values=True,
+            errors="werkzeug.url_quote",
+        )
+        return self.parameter_storage_class(
+            (key.replace("\x00", NUL_STAND_IN), value.replace("\x00", NUL_STAND_IN))
+            for key, value in pairs
+        )
+
+
+NUL_STAND_IN = "\ufffd"
+
+
 def refuse_nul_characters() -> None:
     """Refuse a NUL character in the path or a form: no text column may hold one.
 
@@ -64,6 +93,7 @@ def refuse_nul_characters() -> None:
 
 def init_app(app: Flask) -> None:
     """Cap request bodies first, and send the security headers on every response."""
+    app.request_class = Request
     app.before_request_funcs.setdefault(None, []).insert(0, cap_plain_bodies)
     app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)

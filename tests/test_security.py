@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from flask import request
 from sqlalchemy import func, select
 
 from forum.extensions import db
@@ -128,3 +129,30 @@ def test_a_nul_character_in_a_form_is_refused_and_nothing_stored(client, auth, m
     assert response.status_code == 400
     db.session.refresh(member)
     assert "\x00" not in member.display_name
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/workshops?country=%00",
+        "/workshops?theme=%00",
+        "/practices?language=%00",
+        "/search?q=%00&country=%00",
+        "/c/TN?theme=%00",
+    ],
+)
+def test_a_nul_character_in_a_query_string_finds_nothing_without_error(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+
+
+def test_a_nul_character_in_the_admin_member_search_finds_nothing(client, auth, admin):
+    auth.login(admin.email)
+    response = client.get("/admin/users?q=%00&country=%00")
+    assert response.status_code == 200
+
+
+def test_query_string_nul_becomes_a_visible_stand_in(app):
+    with app.test_request_context("/?q=a%00b&%00=x"):
+        assert request.args["q"] == "a\ufffdb"
+        assert request.args["\ufffd"] == "x"

@@ -74,11 +74,7 @@ def _library_helpers():
 
 def _filters() -> dict[str, str | None]:
     # Unknown values simply match nothing; keep them short for the query.
-    # PostgreSQL text cannot hold NUL: make it a character no value has.
-    return {
-        name: request.args.get(name, "").strip()[:40].replace("\x00", "\ufffd") or None
-        for name in FILTERS
-    }
+    return {name: request.args.get(name, "").strip()[:40] or None for name in FILTERS}
 
 
 @bp.route("/practices")
