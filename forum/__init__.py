@@ -51,8 +51,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     extensions.limiter.init_app(app)
     extensions.socketio.init_app(
         app,
-        message_queue=app.config["REDIS_URL"],
-        channel=realtime.queue_channel(app.config),
+        client_manager=realtime.client_manager(app.config),
         cors_allowed_origins=[],
         async_mode=greenlets.socketio_async_mode(app.config),
     )

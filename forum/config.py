@@ -44,6 +44,9 @@ class Config:
 
     # A moving window: a fixed one lets a burst through twice at its edge.
     RATELIMIT_STRATEGY = "moving-window"
+    # When Redis does not answer, the login and registration limits count in
+    # the process instead of failing the request.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_LOGIN = "10 per minute;50 per hour"
     RATELIMIT_RESET = "5 per minute;20 per hour"
     RATELIMIT_REGISTER = "5 per minute;30 per hour"
@@ -73,6 +76,10 @@ class Config:
     # counts as present without a heartbeat, reminder lead time.
     RATELIMIT_CHAT = "20 per minute;200 per hour"
     CHAT_PRESENCE_TTL = 90
+    # Joins and leaves within this many seconds share one presence announcement,
+    # which names at most CHAT_PRESENCE_NAMES people (and counts everyone).
+    CHAT_PRESENCE_DELAY = 0.5
+    CHAT_PRESENCE_NAMES = 100
     WORKSHOP_REMINDER_MINUTES = 60
 
     # Seconds a process waits for another to finish writing the search index.

@@ -77,29 +77,55 @@ class LocalStore:
 
 
 class RedisStore:
-    """Keep pages in Redis, shared by every worker and machine."""
+    """Keep pages in Redis, shared by every worker and machine.
+
+    The cache is only a shortcut: when Redis does not answer, pages are
+    rendered afresh and the failure is logged.
+    """
 
     def __init__(self, url: str, prefix: str) -> None:
         import redis
 
-        self.client = redis.Redis.from_url(url, socket_timeout=1.0)
+        self.client = redis.Redis.from_url(
+            url, socket_timeout=1.0, socket_connect_timeout=1.0
+        )
         self.prefix = prefix
+        self.errors = redis.RedisError
 
-    def current_generation(self) -> int:
-        """Return the generation number of the pages now valid."""
-        return int(self.client.get(self.prefix + GENERATION_KEY) or 0)
+    def current_generation(self) -> int | None:
+        """Return the generation number of the pages now valid (None: unknown)."""
+        try:
+            return int(self.client.get(self.prefix + GENERATION_KEY) or 0)
+        except self.errors as error:
+            _unreachable(error)
+            return None
 
     def bump(self) -> None:
         """Invalidate every page kept so far (old entries expire by themselves)."""
-        self.client.incr(self.prefix + GENERATION_KEY)
+        try:
+            self.client.incr(self.prefix + GENERATION_KEY)
+        except self.errors as error:
+            # Pages kept before may then be served until they expire.
+            _unreachable(error)
 
     def get(self, key: str) -> bytes | None:
         """Return a page not yet expired, or None."""
-        return self.client.get(self.prefix + key)
+        try:
+            return self.client.get(self.prefix + key)
+        except self.errors as error:
+            _unreachable(error)
+            return None
 
     def put(self, key: str, value: bytes, seconds: int) -> None:
         """Keep a page for some seconds."""
-        self.client.set(self.prefix + key, value, ex=seconds)
+        try:
+            self.client.set(self.prefix + key, value, ex=seconds)
+        except self.errors as error:
+            _unreachable(error)
+
+
+def _unreachable(error: Exception) -> None:
+    current_app.logger.warning("Page cache unreachable, page not cached: %s", error)
 
 
 def _store():
@@ -130,7 +156,10 @@ def serve_cached_page() -> Response | None:
     if not _may_serve():
         return None
     store = _store()
-    g.page_cache_key = _page_key(store.current_generation())
+    generation = store.current_generation()
+    if generation is None:
+        return None
+    g.page_cache_key = _page_key(generation)
     entry = store.get(g.page_cache_key)
     if entry is None:
         return None

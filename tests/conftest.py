@@ -24,7 +24,7 @@ from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from sqlalchemy import make_url
 
-from forum import create_app
+from forum import create_app, realtime
 from forum.extensions import db, limiter
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.postgres_databases import administer, drop_stale_databases
@@ -61,6 +61,9 @@ def _test_config(folder: Path, database_uri: str, **extra) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_uri,
         "SEARCH_INDEX_DIR": str(folder / "search-index"),
         "MAIL_OUTBOX_DIR": str(folder / "outbox"),
+        # Said every time: Flask-Limiter is one object for the whole process,
+        # and an app that does not say takes the previous app's choice.
+        "RATELIMIT_ENABLED": True,
         **extra,
     }
 
@@ -155,7 +158,29 @@ def app(tmp_path, migrated_database, app_config):
         with application.app_context():
             limiter.reset()
             yield application
+            # A presence announcement due shortly uses the database: let it go out.
+            realtime.wait_for_delayed_sends()
             db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def second_app(app):
+    """Build more apps on the test's database with some settings changed.
+
+    Their connection pools are closed after the test: a pool left to the
+    garbage collector leaves PostgreSQL connections open until it runs.
+    """
+    made = []
+
+    def make(**overrides):
+        other = create_app({**app.config, "CONFIG_NAME": "testing", **overrides})
+        made.append(other)
+        return other
+
+    yield make
+    for other in made:
+        with other.app_context():
             db.engine.dispose()
 
 

@@ -8,8 +8,28 @@ from werkzeug.routing import IntegerConverter
 from forum.columns import MAX_ID
 
 
+def digits_up_to(limit: int) -> str:
+    """Return a regular expression matching the whole numbers from 0 to `limit`."""
+    text = str(limit)
+    options = [rf"\d{{1,{len(text) - 1}}}"] if len(text) > 1 else []
+    for index, digit in enumerate(text):
+        if digit != "0":
+            rest = len(text) - index - 1
+            tail = rf"\d{{{rest}}}" if rest else ""
+            options.append(f"{text[:index]}[0-{int(digit) - 1}]{tail}")
+    options.append(text)
+    return "0*(?:" + "|".join(options) + ")"
+
+
 class BoundedIntConverter(IntegerConverter):
-    """`<int:...>` that stops at MAX_ID, so a huge id is a 404, not a database error."""
+    """`<int:...>` that stops at MAX_ID, so a huge id is a 404, not a database error.
+
+    The bound is in the pattern, not only in `max`: werkzeug checks `max`
+    after choosing among a path's rules by method, so PATCH /posts/<huge id>
+    would answer 405 (as if only GET existed) where GET answers 404.
+    """
+
+    regex = digits_up_to(MAX_ID)
 
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)

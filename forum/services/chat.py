@@ -11,16 +11,15 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from limits import parse
 from markupsafe import Markup
 from sqlalchemy import delete, func, select, update
 
 from forum import realtime
 from forum.columns import MAX_ID, utcnow
 from forum.errors import NotFound, PermissionDenied, ValidationError
-from forum.extensions import db, limiter
+from forum.extensions import db
 from forum.models import ChatMessage, RoomPresence, User, Workshop
-from forum.services.posting_limits import RateLimited
+from forum.services.posting_limits import RateLimited, within_limit
 from forum.services.threads import render_body
 from forum.services.workshops import (
     ensure_place,
@@ -65,8 +64,19 @@ def _require_writable(user: User, workshop: Workshop) -> None:
         )
 
 
+def _storable(text: str) -> bool:
+    # NUL and lone surrogates fit no text column (PostgreSQL raises on them).
+    if "\x00" in text:
+        return False
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _clean_body(body) -> str:
-    if not isinstance(body, str):
+    if not isinstance(body, str) or not _storable(body):
         raise ValidationError(_("The message must be text."), field="body")
     body = body.strip()
     if not body:
@@ -80,7 +90,11 @@ def _clean_body(body) -> str:
 
 
 def _clean_client_id(client_id) -> str:
-    if not isinstance(client_id, str) or not client_id.strip():
+    if (
+        not isinstance(client_id, str)
+        or not client_id.strip()
+        or not _storable(client_id)
+    ):
         raise ValidationError(_("Each message needs a client_id."), field="client_id")
     if len(client_id) > CLIENT_ID_MAX:
         raise ValidationError(_("The client_id is too long."), field="client_id")
@@ -91,9 +105,8 @@ def _check_pace(user: User, workshop: Workshop) -> None:
     """Apply the flood limit to everyone and slow mode to non-facilitators."""
     if is_facilitator(user, workshop):
         return
-    limit = parse(current_app.config["RATELIMIT_CHAT"])
-    if current_app.config.get("RATELIMIT_ENABLED", True) and not limiter.limiter.hit(
-        limit, "chat", str(workshop.id), str(user.id)
+    if current_app.config.get("RATELIMIT_ENABLED", True) and not within_limit(
+        current_app.config["RATELIMIT_CHAT"], "chat", str(workshop.id), str(user.id)
     ):
         raise RateLimited(_("You are sending messages too fast. Wait a moment."))
     seconds = workshop.slow_mode_seconds
@@ -355,16 +368,26 @@ def present_members(workshop: Workshop, now: datetime | None = None) -> list[Use
     )
 
 
+def presence_payload(workshop_id: int) -> dict:
+    """Return who is in a room: a count and the first names, for the side panel."""
+    workshop = db.session.get(Workshop, workshop_id)
+    members = present_members(workshop) if workshop is not None else []
+    shown = members[: current_app.config["CHAT_PRESENCE_NAMES"]]
+    return {
+        "room": workshop.room if workshop is not None else "",
+        "count": len(members),
+        "members": [
+            {"username": u.username, "display_name": u.public_name} for u in shown
+        ],
+    }
+
+
 def announce_presence(workshop: Workshop) -> None:
-    """Broadcast the room's current participants."""
-    realtime.publish(
+    """Tell the room who is there, shortly: close arrivals share one announcement."""
+    workshop_id = workshop.id
+    realtime.publish_soon(
         "presence",
-        {
-            "room": workshop.room,
-            "members": [
-                {"username": u.username, "display_name": u.public_name}
-                for u in present_members(workshop)
-            ],
-        },
         room=workshop.room,
+        payload=lambda: presence_payload(workshop_id),
+        delay=current_app.config["CHAT_PRESENCE_DELAY"],
     )

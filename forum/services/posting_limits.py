@@ -42,9 +42,23 @@ def check_rate(user: User, action: str) -> None:
     key = f"RATELIMIT_{action.upper()}"
     if _is_new_account(user):
         key += "_NEW_ACCOUNT"
-    limit = parse(current_app.config[key])
-    if not limiter.limiter.hit(limit, "posting", action, str(user.id)):
+    if not within_limit(current_app.config[key], "posting", action, str(user.id)):
         raise RateLimited()
+
+
+def within_limit(limit: str, *keys: str) -> bool:
+    """Count one hit of `limit` ("20 per minute") for `keys`; say if it is within.
+
+    When the limiter's storage (Redis) does not answer, the hit is not counted
+    and the action goes ahead: an outage must not stop every member posting.
+    """
+    try:
+        return limiter.limiter.hit(parse(limit), *keys)
+    except limiter.storage.base_exceptions as error:
+        current_app.logger.warning(
+            "Rate limit storage unreachable, %s not counted: %s", keys[0], error
+        )
+        return True
 
 
 def check_not_duplicate(user: User, body: str) -> None:

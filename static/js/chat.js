@@ -82,6 +82,14 @@
     errorBox.hidden = !message;
   }
 
+  // The log is a scrolled box: a reader at its end stays there as messages
+  // arrive; one who scrolled back to read earlier ones is left in peace.
+  function atEnd() {
+    return history.scrollHeight - history.scrollTop - history.clientHeight < 40;
+  }
+
+  function scrollToEnd() { history.scrollTop = history.scrollHeight; }
+
   function setConnection(online) {
     statusBox.textContent = online ? strings.online : strings.offline;
     statusBox.classList.toggle("chat-connection--offline", !online);
@@ -92,6 +100,7 @@
   function renderMessage(message) {
     var item = document.getElementById("message-" + message.id);
     var isNew = !item;
+    var stayAtEnd = atEnd();
     if (isNew) {
       item = element("li", "chat-message");
       item.id = "message-" + message.id;
@@ -125,6 +134,7 @@
       item.appendChild(actionsFor(message));
     }
     if (isNew) { insertInOrder(item, message.seq); }
+    if (isNew && stayAtEnd) { scrollToEnd(); }
     var pending = document.getElementById("pending-" + message.client_id);
     if (pending && message.author.username === me) { pending.remove(); }
     lastSeq = Math.max(lastSeq, message.changed_seq || message.seq);
@@ -194,6 +204,7 @@
     content.dir = "auto";
     item.appendChild(content);
     history.appendChild(item);
+    scrollToEnd();
   }
 
   // Sending -----------------------------------------------------------------
@@ -363,6 +374,25 @@
     });
   });
 
+  // Redis, which carries messages between the servers, went away: messages
+  // from people on other servers wait. Once it is back, fetch everything
+  // after the last message seen before it went (later ones may have gaps).
+  var resumeSeq = null;
+  socket.on("relay_lost", function () {
+    if (resumeSeq === null) { resumeSeq = lastSeq; }
+    statusBox.textContent = strings.reconnecting;
+    statusBox.classList.add("chat-connection--offline");
+  });
+  socket.on("relay_restored", function () {
+    var after = resumeSeq === null ? lastSeq : resumeSeq;
+    resumeSeq = null;
+    call("join", { room: room, after_seq: after }, function (ack) {
+      if (!ack || !ack.ok) { return; }
+      ack.messages.forEach(renderMessage);
+      setConnection(true);
+    });
+  });
+
   socket.on("disconnect", function () { setConnection(false); });
   socket.io.on("reconnect_attempt", function () { setConnection(false); });
   window.addEventListener("online", function () { if (!socket.connected) { socket.connect(); } });
@@ -379,6 +409,10 @@
       item.appendChild(element("bdi", null, person.display_name));
       presenceList.appendChild(item);
     });
+    var unnamed = (data.count || 0) - data.members.length;
+    if (unnamed > 0) {
+      presenceList.appendChild(element("li", "meta", text("presence_more", { n: unnamed })));
+    }
   });
 
   socket.on("typing", function (data) {
@@ -399,6 +433,7 @@
     if (socket.connected) { socket.emit("heartbeat", {}); }
   }, 45000);
 
+  scrollToEnd();
   memoryQueue.forEach(renderPending);
   setConnection(false);
 })();

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.factories import DEFAULT_PASSWORD
-from tests.workshops.live import running_server
+from tests.workshops.live import running_server, server_config
 
 CHROMIUM = os.environ.get("AGORA_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(
@@ -51,35 +51,76 @@ def chromium():
         browser.close()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test, so fixtures can tell a failure."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
 @pytest.fixture
-def live_server(app):
-    """The application served by its own process, sharing the test's database."""
-    config = {
-        key: app.config[key]
-        for key in (
-            "SECRET_KEY",
-            "SQLALCHEMY_DATABASE_URI",
-            "SEARCH_INDEX_DIR",
-            "MAIL_OUTBOX_DIR",
-        )
-    }
-    config.update(CONFIG_NAME="testing", INSTANCE_PATH=app.instance_path)
-    with running_server(config) as url:
+def live_server(app, app_config):
+    """The application served by its own process, sharing the test's database.
+
+    A module's `app_config` overrides reach the server too (JSON values only).
+    """
+    with running_server(server_config(app, **app_config)) as url:
         yield url
 
 
 @pytest.fixture
-def screenshot(request):
-    """Save a screenshot of a page under SCREENSHOTS/<test name>/<name>.png."""
+def screenshot_folder(request) -> Path:
+    """SCREENSHOTS/<test name>, emptied of an earlier run's pictures."""
     folder = SCREENSHOTS / request.node.name
-    folder.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(folder, ignore_errors=True)
+    return folder
+
+
+@pytest.fixture
+def screenshot(screenshot_folder):
+    """Save a screenshot of a page under SCREENSHOTS/<test name>/<name>.png."""
 
     def take(page, name: str) -> Path:
-        path = folder / f"{name}.png"
+        screenshot_folder.mkdir(parents=True, exist_ok=True)
+        path = screenshot_folder / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
         return path
 
     return take
+
+
+@pytest.fixture
+def new_context(chromium, request, screenshot_folder):
+    """Open browser contexts (each with its own cookies), closed after the test.
+
+    When the test fails, each open page is saved as failed-<n>.png beside the
+    test's screenshots.
+    """
+    opened = []
+
+    def open_context(**options):
+        context = chromium.new_context(**options)
+        # A journey waits for pages of a local server: fail fast, not in 30 s.
+        context.set_default_timeout(10_000)
+        opened.append(context)
+        return context
+
+    yield open_context
+    try:
+        report = getattr(request.node, "report_call", None)
+        if report is not None and report.failed:
+            _save_open_pages(opened, screenshot_folder)
+    finally:
+        for context in opened:
+            context.close()
+
+
+def _save_open_pages(contexts, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    pages = [page for context in contexts for page in context.pages]
+    for number, page in enumerate(pages, start=1):
+        page.screenshot(path=str(folder / f"failed-{number}.png"), full_page=True)
 
 
 def log_in(context, base_url: str, email: str, password: str = DEFAULT_PASSWORD):

@@ -1,14 +1,17 @@
-"""A TCP relay between the browser and the server whose line can be cut.
+"""TCP relays between the browser and the server: a line that can be cut, a slow one.
 
-Chromium's offline emulation stops new requests but leaves open WebSockets
-alone, so a test that wants a real dropped connection cuts it here.
+A cut line drops connections the way a broken network does (a reset, not a
+browser that knows it is offline). Chromium's throttling delays HTTP requests
+but not the frames of an open WebSocket, so a slow chat line is slowed here.
 """
 
 from __future__ import annotations
 
 import contextlib
+import queue
 import socket
 import threading
+import time
 
 from tests.workshops.live import free_port
 
@@ -46,8 +49,7 @@ class FlakyLine:
                     target=self._pump, args=(source, target), daemon=True
                 ).start()
 
-    @staticmethod
-    def _pump(source: socket.socket, target: socket.socket) -> None:
+    def _pump(self, source: socket.socket, target: socket.socket) -> None:
         try:
             while data := source.recv(65536):
                 target.sendall(data)
@@ -75,3 +77,42 @@ class FlakyLine:
     def close(self) -> None:
         self.cut()
         self._listener.close()
+
+
+class SlowLine(FlakyLine):
+    """A relay that adds latency and caps throughput, both ways.
+
+    Each direction delivers a chunk half the round trip after the link has
+    finished sending it at `bytes_per_second`.
+    """
+
+    def __init__(self, upstream_port: int, *, latency: float, bytes_per_second: float):
+        self.latency = latency
+        self.bytes_per_second = bytes_per_second
+        super().__init__(upstream_port)
+
+    def _pump(self, source: socket.socket, target: socket.socket) -> None:
+        chunks: queue.Queue[tuple[float, bytes] | None] = queue.Queue()
+        threading.Thread(target=_deliver, args=(chunks, target), daemon=True).start()
+        link_free_at = 0.0
+        try:
+            while data := source.recv(16384):
+                start = max(time.monotonic(), link_free_at)
+                link_free_at = start + len(data) / self.bytes_per_second
+                chunks.put((link_free_at + self.latency / 2, data))
+        except OSError:
+            pass
+        chunks.put(None)
+
+
+def _deliver(chunks: queue.Queue, target: socket.socket) -> None:
+    """Send each chunk when it is due; pass the end of the stream on."""
+    while (chunk := chunks.get()) is not None:
+        due, data = chunk
+        time.sleep(max(0.0, due - time.monotonic()))
+        try:
+            target.sendall(data)
+        except OSError:
+            return
+    with contextlib.suppress(OSError):
+        target.shutdown(socket.SHUT_WR)

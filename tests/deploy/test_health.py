@@ -4,23 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from forum import create_app
 from tests.services_available import REDIS_URL, requires_redis
 from tests.workshops.live import free_port
-
-
-def app_with(app, **overrides):
-    """Return a second app on the same database and index, with some keys changed."""
-    keys = (
-        "CONFIG_NAME",
-        "SECRET_KEY",
-        "SQLALCHEMY_DATABASE_URI",
-        "SEARCH_INDEX_DIR",
-        "MAIL_OUTBOX_DIR",
-    )
-    config = {key: app.config.get(key) for key in keys}
-    config.update(CONFIG_NAME="testing", INSTANCE_PATH=app.instance_path, **overrides)
-    return create_app(config)
 
 
 def test_healthz_says_ok_and_is_never_cached(client):
@@ -39,9 +24,9 @@ def test_readyz_checks_database_and_search_without_redis(client):
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_readyz_names_an_unreachable_database(app, tmp_path):
-    broken = app_with(
-        app, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/missing/folder/agora.db"
+def test_readyz_names_an_unreachable_database(second_app, tmp_path):
+    broken = second_app(
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/missing/folder/agora.db"
     )
     response = broken.test_client().get("/readyz")
     assert response.status_code == 503
@@ -51,16 +36,16 @@ def test_readyz_names_an_unreachable_database(app, tmp_path):
     assert body["checks"]["database"].startswith("error")
 
 
-def test_readyz_names_an_unreachable_redis(app):
-    broken = app_with(app, REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")
+def test_readyz_names_an_unreachable_redis(second_app):
+    broken = second_app(REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")
     response = broken.test_client().get("/readyz")
     assert response.status_code == 503
     assert response.get_json()["failing"] == ["redis"]
 
 
 @requires_redis
-def test_readyz_checks_a_configured_redis(app):
-    response = app_with(app, REDIS_URL=REDIS_URL).test_client().get("/readyz")
+def test_readyz_checks_a_configured_redis(second_app):
+    response = second_app(REDIS_URL=REDIS_URL).test_client().get("/readyz")
     assert response.status_code == 200
     assert response.get_json()["checks"]["redis"] == "ok"
 

@@ -8,7 +8,6 @@ import logging
 import pytest
 from flask import current_app
 
-from forum import create_app
 from forum.logs import request_id
 
 
@@ -89,8 +88,8 @@ def test_records_outside_a_request_have_no_id(app, capsys):
     assert line["message"] == "from a command"
 
 
-def test_text_format_puts_the_id_in_brackets(app, capsys):
-    plain = create_app({**app.config, "CONFIG_NAME": "testing", "LOG_FORMAT": "text"})
+def test_text_format_puts_the_id_in_brackets(second_app, capsys):
+    plain = second_app(LOG_FORMAT="text")
     capsys.readouterr()
     plain.test_client().get("/healthz", headers={"X-Request-ID": "plain-1"})
     err = capsys.readouterr().err
@@ -104,6 +103,6 @@ def test_production_logs_json_by_default():
     assert logging.getLevelName(ProductionConfig.LOG_LEVEL) == logging.INFO
 
 
-def test_the_level_may_be_given_in_lower_case(app):
-    quiet = create_app({**app.config, "CONFIG_NAME": "testing", "LOG_LEVEL": "warning"})
+def test_the_level_may_be_given_in_lower_case(second_app):
+    quiet = second_app(LOG_LEVEL="warning")
     assert quiet.logger.getEffectiveLevel() == logging.WARNING

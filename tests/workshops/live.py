@@ -23,6 +23,21 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+SHARED_SETTINGS = (
+    "SECRET_KEY",
+    "SQLALCHEMY_DATABASE_URI",
+    "SEARCH_INDEX_DIR",
+    "MAIL_OUTBOX_DIR",
+)
+
+
+def server_config(app, **overrides) -> dict:
+    """Return the settings for a server process on `app`'s database, index and mail."""
+    config = {key: app.config[key] for key in SHARED_SETTINGS}
+    config.update(CONFIG_NAME="testing", INSTANCE_PATH=app.instance_path)
+    return config | overrides
+
+
 @contextmanager
 def running_server(config: dict):
     """Start the app in its own process on a free port; stop it afterwards."""

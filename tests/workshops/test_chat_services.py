@@ -212,6 +212,16 @@ def test_presence_counts_live_connections(app):
     assert chat.present_members(workshop, now=later) == []
 
 
+def test_presence_names_the_first_members_and_counts_them_all(app):
+    app.config["CHAT_PRESENCE_NAMES"] = 2
+    workshop = make_workshop()
+    for number, name in enumerate(["Zineb", "Amal", "Marco"]):
+        chat.enter_room(f"sid-{number}", make_user(display_name=name), workshop)
+    payload = chat.presence_payload(workshop.id)
+    assert payload["count"] == 3
+    assert [m["display_name"] for m in payload["members"]] == ["Amal", "Marco"]
+
+
 def test_a_reply_quotes_the_message_it_answers(app):
     workshop = make_workshop()
     alice, bob = make_user(display_name="Alice"), make_user()

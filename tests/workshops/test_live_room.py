@@ -2,34 +2,22 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 import socketio
 
 from forum.services import api_tokens, workshops
 from tests.factories import make_user
 from tests.workshops.factories import make_workshop
-from tests.workshops.live import ChatClient, running_server
+from tests.workshops.live import ChatClient, running_server, server_config
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
 def server(app):
-    config = {
-        key: app.config[key]
-        for key in (
-            "SECRET_KEY",
-            "SQLALCHEMY_DATABASE_URI",
-            "SEARCH_INDEX_DIR",
-            "MAIL_OUTBOX_DIR",
-        )
-    }
-    config.update(
-        CONFIG_NAME="testing",
-        INSTANCE_PATH=app.instance_path,
-        RATELIMIT_CHAT="30 per minute",
-    )
-    with running_server(config) as url:
+    with running_server(server_config(app, RATELIMIT_CHAT="30 per minute")) as url:
         yield url
 
 
@@ -99,6 +87,7 @@ def test_reconnecting_client_gets_exactly_what_it_missed(server, room):
         )
         alice = connect(server, member)
         ack = alice.call("join", {"room": room.room, "after_seq": sent["seq"]})
+        assert ack.get("ok"), ack
         bodies = [m["body_html"] for m in ack["messages"]]
         assert len(bodies) == 2 and "While away" in bodies[0] and "Fixed" in bodies[1]
     finally:
@@ -174,6 +163,29 @@ def test_presence_and_typing_reach_the_others(server, room):
         )
     finally:
         first.close()
+
+
+def test_a_crowd_joining_at_once_shares_few_presence_announcements(server, room):
+    watcher = connect(server, make_user(display_name="Watcher"))
+    crowd = [connect(server, make_user(display_name=f"Guest {n}")) for n in range(10)]
+    try:
+        watcher.call("join", {"room": room.room})
+        watcher.wait_for("presence", lambda d: d["count"] == 1)
+        before = len(watcher.events)
+        for guest in crowd:  # sent back to back; the acknowledgements come later
+            guest.sio.emit("join", {"room": room.room}, namespace="/chat")
+        last = watcher.wait_for("presence", lambda d: d["count"] == 11)
+        announcements = [e for e, _ in watcher.events[before:] if e == "presence"]
+        # One announcement per joiner would be ten; joins that close share one.
+        assert len(announcements) <= 3
+        assert {m["display_name"] for m in last["members"]} == {
+            "Watcher",
+            *(f"Guest {n}" for n in range(10)),
+        }
+    finally:
+        # Each close waits for the server's goodbye: close them side by side.
+        with ThreadPoolExecutor(max_workers=len(crowd) + 1) as pool:
+            list(pool.map(ChatClient.close, (watcher, *crowd)))
 
 
 def test_logged_in_browser_session_is_accepted(server, client, auth, room):

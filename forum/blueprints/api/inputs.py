@@ -35,7 +35,8 @@ def _is_int(value) -> bool:
     )
 
 
-def _is_text(value) -> bool:
+def is_text(value) -> bool:
+    """Say whether `value` is a string a text column can store."""
     # NUL and lone surrogates cannot be stored: refuse them here, not in the driver.
     if not isinstance(value, str) or "\x00" in value:
         return False
@@ -47,7 +48,7 @@ def _is_text(value) -> bool:
 
 
 def _is_text_list(value) -> bool:
-    return isinstance(value, list) and all(_is_text(v) for v in value)
+    return isinstance(value, list) and all(is_text(v) for v in value)
 
 
 def _is_int_list(value) -> bool:
@@ -91,7 +92,7 @@ class JsonBody:
 
     def text(self, name: str, default=_MISSING) -> str:
         """Return a string field; required unless a default is given."""
-        return self._get(name, _is_text, _("a string"), default)
+        return self._get(name, is_text, _("a string"), default)
 
     def integer(self, name: str, default=_MISSING) -> int | None:
         """Return a non-negative id-sized integer (null is missing if optional)."""

@@ -14,7 +14,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum.blueprints.api import bp
-from forum.blueprints.api.inputs import ID, JsonBody, query_choice, query_page
+from forum.blueprints.api.inputs import (
+    ID,
+    JsonBody,
+    is_text,
+    query_choice,
+    query_page,
+)
 from forum.blueprints.api.serialise import practice_dict, practice_summary_dict
 from forum.errors import ValidationError
 from forum.i18n import SPOKEN_LANGUAGES
@@ -70,8 +76,7 @@ YEAR_FIELDS = ("start_year", "end_year")
 def _sections(body: JsonBody, current: dict) -> dict:
     sections = body.data["sections"]
     if not isinstance(sections, dict) or not all(
-        value is None or (isinstance(value, str) and "\x00" not in value)
-        for value in sections.values()
+        value is None or is_text(value) for value in sections.values()
     ):
         raise ValidationError(
             _("The sections must be an object of texts."), field="sections"

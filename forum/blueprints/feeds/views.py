@@ -12,6 +12,7 @@ from forum.blueprints.feeds.entries import (
     post_entries,
     practice_entries,
     thread_entries,
+    xml_text,
 )
 from forum.i18n import current_locale_code
 from forum.services import reference, threads
@@ -19,8 +20,11 @@ from forum.services import reference, threads
 ATOM = "application/atom+xml"
 
 
-def _atom(**feed) -> Response:
-    body = render_template("feeds/feed.xml", self_url=request.url, **feed)
+def _atom(*, title: str, **feed) -> Response:
+    # The feed's title may be a thread's title, as written by a member.
+    body = render_template(
+        "feeds/feed.xml", self_url=request.url, title=xml_text(title), **feed
+    )
     return Response(body, mimetype=ATOM)
 
 

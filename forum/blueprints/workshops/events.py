@@ -103,8 +103,10 @@ def join(data):
     """Enter a room; answer with its recent history or everything after `after_seq`."""
     user, workshop = _user(), _workshop(data)
     chat.require_entry(user, workshop)
-    messages = chat.history(workshop, after_seq=data.get("after_seq"))
+    # Join first: a message stored while the history is read then comes live
+    # (the client keeps one copy per id) instead of in neither.
     join_room(workshop.room)
+    messages = chat.history(workshop, after_seq=data.get("after_seq"))
     chat.enter_room(request.sid, user, workshop)
     return {
         "messages": [chat.serialise(m) for m in messages],
