@@ -31,6 +31,7 @@ from forum.services.threads import (
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 20_000
+CANCEL_REASON_MAX = 2000
 MAX_DURATION = timedelta(days=3)
 # The room opens this long before the start.
 ROOM_OPENS_BEFORE = timedelta(minutes=30)
@@ -276,8 +277,14 @@ def cancel_workshop(editor: User, workshop: Workshop, *, reason: str = "") -> Wo
         raise PermissionDenied(_("Only the workshop's facilitators can cancel it."))
     if workshop.is_cancelled:
         return workshop
+    reason = (reason or "").strip()
+    if len(reason) > CANCEL_REASON_MAX:
+        raise ValidationError(
+            _("Too long: at most %(n)d characters.", n=CANCEL_REASON_MAX),
+            field="reason",
+        )
     workshop.cancelled_at = utcnow()
-    workshop.cancel_reason = (reason or "").strip()[:2000]
+    workshop.cancel_reason = reason
     _log(editor, "workshop.cancel", workshop, reason=workshop.cancel_reason)
     db.session.commit()
     return workshop

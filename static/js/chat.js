@@ -297,14 +297,23 @@
 
   document.getElementById("chat-cancel-reply").addEventListener("click", cancelReply);
 
+  // The page shows the latest messages; sequence numbers start at 1, so
+  // there are earlier ones only while the first one shown is after 1.
+  var firstShown = history.querySelector("li[data-seq]");
+  if (firstShown) { firstSeq = parseInt(firstShown.dataset.seq, 10); }
+
+  function showOlderButton() {
+    olderButton.hidden = !(firstSeq > 1);
+  }
+
   if (olderButton) {
-    olderButton.hidden = false;
+    showOlderButton();
     olderButton.addEventListener("click", function () {
       if (firstSeq === null) { return; }
       call("history", { room: room, before_seq: firstSeq }, function (ack) {
         if (!ack || !ack.ok) { return; }
         ack.messages.forEach(renderMessage);
-        if (!ack.messages.length) { olderButton.hidden = true; }
+        if (ack.messages.length) { showOlderButton(); } else { olderButton.hidden = true; }
       });
     });
   }
