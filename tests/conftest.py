@@ -40,17 +40,22 @@ def migrated_database(tmp_path_factory) -> Iterator[str]:
     if TEST_DATABASE_URL:
         drop_stale_databases(make_url(TEST_DATABASE_URL).database)
     with empty_database_uri(folder) as uri:
-        app = create_app(_test_config(folder, uri))
-        with app.app_context():
-            from flask_migrate import upgrade
-
-            from forum.services.reference import seed_reference_data
-
-            upgrade()
-            seed_reference_data()
-            db.session.remove()
-            db.engine.dispose()
+        migrate_and_seed(folder, uri)
         yield uri
+
+
+def migrate_and_seed(folder: Path, uri: str) -> None:
+    """Run the real migrations on an empty database and load the reference data."""
+    from flask_migrate import upgrade
+
+    from forum.services.reference import seed_reference_data
+
+    app = create_app(_test_config(folder, uri))
+    with app.app_context():
+        upgrade()
+        seed_reference_data()
+        db.session.remove()
+        db.engine.dispose()
 
 
 def _test_config(folder: Path, database_uri: str, **extra) -> dict:

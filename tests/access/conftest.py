@@ -16,7 +16,7 @@ from forum import create_app
 from forum.extensions import db
 from tests.access.roles import build_world
 from tests.access.world import World
-from tests.conftest import _test_config
+from tests.conftest import _test_config, migrate_and_seed
 
 WORLD_CONFIG = {
     # Every post of the world is published at once; approval has its own rows.
@@ -33,16 +33,7 @@ def _sqlite_copy(template_uri: str, folder) -> str:
         shutil.copy(make_url(template_uri).database, database)
         return f"sqlite:///{database}"
     uri = f"sqlite:///{database}"
-    app = create_app(_test_config(folder, uri))
-    with app.app_context():
-        from flask_migrate import upgrade
-
-        from forum.services.reference import seed_reference_data
-
-        upgrade()
-        seed_reference_data()
-        db.session.remove()
-        db.engine.dispose()
+    migrate_and_seed(folder, uri)
     return uri
 
 
