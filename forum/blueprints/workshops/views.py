@@ -116,8 +116,12 @@ def _form_values(workshop) -> dict:
 def view_workshop(workshop_id: int):
     """Show a workshop: when, who, how to take part."""
     workshop = workshops.get_workshop(current_user, workshop_id)
+    return _workshop_page(workshop)
+
+
+def _workshop_page(workshop, *, cancel_form: CancelForm | None = None, status=200):
     facilitator = workshops.is_facilitator(current_user, workshop)
-    return render_template(
+    page = render_template(
         "workshops/workshop.html",
         workshop=workshop,
         phase=workshops.phase(workshop),
@@ -129,8 +133,9 @@ def view_workshop(workshop_id: int):
         # Facilitators only: a form's CSRF token would make the page
         # personal, and so uncacheable for visitors (forum.page_cache).
         invite_form=InviteForm() if facilitator else None,
-        cancel_form=CancelForm() if facilitator else None,
+        cancel_form=(cancel_form or CancelForm()) if facilitator else None,
     )
+    return page, status
 
 
 @bp.route("/workshops/<int:workshop_id>/register", methods=["POST"])
@@ -174,9 +179,11 @@ def cancel(workshop_id: int):
     """Cancel a workshop (facilitators)."""
     workshop = workshops.get_workshop(current_user, workshop_id)
     form = CancelForm()
-    if form.validate_on_submit():
-        workshops.cancel_workshop(current_user, workshop, reason=form.reason.data)
-        flash(_("The workshop is cancelled."), "info")
+    if not form.validate_on_submit():
+        # Shown again with the error and the reason as typed.
+        return _workshop_page(workshop, cancel_form=form, status=422)
+    workshops.cancel_workshop(current_user, workshop, reason=form.reason.data)
+    flash(_("The workshop is cancelled."), "info")
     return redirect(url_for("workshops.view_workshop", workshop_id=workshop.id))
 
 
