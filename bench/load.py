@@ -10,14 +10,19 @@ Profiles:
   scaled    PostgreSQL + Redis + PostgreSQL search, two gevent workers
             (a fresh database, dropped afterwards)
 
-Runs per profile: "mixed" (visitors browse, read and search; members read and
-reply; a few Socket.IO clients chat), "thread" (visitors reading threads only:
-the 300 requests/s target), "100 users" (the mixed workload at 100 concurrent
-users: the p99 under 250 ms target).
+Runs per profile (see RUNS):
+  mixed   visitors browse, read and search, members read and reply, a few
+          Socket.IO clients chat; `--users` users at a fast pace (a stress test)
+  thread  visitors reading threads only, as fast as 50 connections can ask:
+          the 300 requests/s target; driven by wrk when it is installed
+          (`apt-get install wrk`), much lighter than locust on the same cores
+  crowd   the mixed workload, 100 users at a human pace (1 to 5 s a page):
+          the p99 under 250 ms target
+  stress  the mixed workload, 100 users at the fast pace: past saturation
 
 Run: .venv/bin/python bench/load.py [--profile embedded|scaled|both]
      [--seconds 30] [--users 50] [--threads 1000 --posts 20000]
-     [--runs all|mixed|thread|crowd]
+     [--runs all|mixed|thread|crowd|stress]
 Needs the `bench` and `production` extras (locust, gunicorn, gevent).
 """
 
@@ -246,7 +251,16 @@ def wait_until_ready(base: str, process: subprocess.Popen, log: Path) -> None:
 # --- the workload ----------------------------------------------------------
 
 
-def user_classes(targets: dict, only_threads: bool) -> list:
+# Seconds a user waits between two requests: "fast" is a stress test (a
+# click every 0.2 to 2 s, far above what people do), "human" gives each page
+# 1 to 5 s (locust's documented example), still brisk for reading a forum.
+PACES = {
+    "fast": {"visitor": (0.2, 1.0), "member": (0.5, 2.0)},
+    "human": {"visitor": (1.0, 5.0), "member": (1.0, 5.0)},
+}
+
+
+def user_classes(targets: dict, only_threads: bool, pace: str = "fast") -> list:
     """Define the locust users (importing locust patches the process for gevent)."""
     import socketio
     from locust import User, between, task
@@ -271,7 +285,7 @@ def user_classes(targets: dict, only_threads: bool) -> list:
         """A visitor: home, listings, threads, search, practices, workshops."""
 
         weight = 8
-        wait_time = between(0.2, 1.0)
+        wait_time = between(*PACES[pace]["visitor"])
 
         @task(2)
         def home(self):
@@ -318,7 +332,7 @@ def user_classes(targets: dict, only_threads: bool) -> list:
         """A logged-in member: reads threads and listings, and replies."""
 
         weight = 2
-        wait_time = between(0.5, 2.0)
+        wait_time = between(*PACES[pace]["member"])
 
         def on_start(self):
             self.token = log_in(self.client, members)
@@ -425,36 +439,52 @@ PASSWORD: list[str] = []
 SERVER: list[int] = [0]
 
 
-def cpu_seconds(pid: int) -> float:
-    """Return the CPU time used so far by a process and its children."""
+def cpu_seconds(pid: int, *, children: bool = True) -> float:
+    """Return the CPU time used so far by a process (and its children)."""
     import psutil
 
     root = psutil.Process(pid)
     total = 0.0
-    for process in [root, *root.children(recursive=True)]:
+    family = root.children(recursive=True) if children else []
+    for process in [root, *family]:
         times = process.cpu_times()
         total += times.user + times.system
     return total
 
 
-def drive(base: str, targets: dict, *, users: int, seconds: int, threads: bool):
+def machine_note(server_cpu: float, driver_cpu: float, elapsed: float, total: int):
+    """Say what the server and the load driver cost, and how busy the machine was."""
+    return (
+        f"server CPU {server_cpu / max(1, total) * 1000:.1f} ms a request"
+        f" ({server_cpu / elapsed:.0%} of one core), load driver "
+        f"{driver_cpu / elapsed:.0%} of one core, machine load "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
+
+
+def drive(
+    base: str, targets: dict, *, users: int, seconds: int, threads: bool, pace: str
+):
     """Run locust in this process against `base`; return its stats."""
     import gevent
     from locust.env import Environment
 
     PASSWORD[:] = [targets["password"]]
-    classes = user_classes({**targets, "members": list(targets["members"])}, threads)
+    members = list(targets["members"])
+    classes = user_classes({**targets, "members": members}, threads, pace)
     env = Environment(user_classes=classes, host=base)
     runner = env.create_local_runner()
     runner.start(users, spawn_rate=max(10, users))
     gevent.sleep(min(5, seconds / 4))  # ramp up, then count from zero
     env.stats.reset_all()
     started = time.perf_counter()
-    server_before, driver_before = cpu_seconds(SERVER[0]), cpu_seconds(os.getpid())
+    # The server is a child of this process: the driver counts itself only.
+    server_before = cpu_seconds(SERVER[0])
+    driver_before = cpu_seconds(os.getpid(), children=False)
     gevent.sleep(seconds)
     elapsed = time.perf_counter() - started
     server_cpu = cpu_seconds(SERVER[0]) - server_before
-    driver_cpu = cpu_seconds(os.getpid()) - driver_before
+    driver_cpu = cpu_seconds(os.getpid(), children=False) - driver_before
     stats = env.stats
     rows = [
         (
@@ -478,15 +508,66 @@ def drive(base: str, targets: dict, *, users: int, seconds: int, threads: bool):
         )
     )
     errors = [f"{e.name}: {e.error} x{e.occurrences}" for e in stats.errors.values()]
-    errors.insert(
-        0,
-        f"server CPU {server_cpu / max(1, total.num_requests) * 1000:.1f} ms a request"
-        f" ({server_cpu / elapsed:.0%} of one core), load driver "
-        f"{driver_cpu / elapsed:.0%} of one core, machine load "
-        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
-    )
+    errors.insert(0, machine_note(server_cpu, driver_cpu, elapsed, total.num_requests))
     runner.quit()
     return rows, errors
+
+
+WRK_SCRIPT = """
+local ids = {%s}
+request = function()
+  local path = "/threads/" .. ids[math.random(#ids)]
+  return wrk.format("GET", path, {["Accept-Encoding"] = "gzip",
+                                  ["Accept-Language"] = "en"})
+end
+"""
+WRK_FIGURE = (
+    r"^\s*(Requests/sec|50%|99%|Non-2xx or 3xx responses|Socket errors):?\s+(.+)$"
+)
+
+
+def drive_wrk(base: str, targets: dict, *, users: int, seconds: int, folder: Path):
+    """Read random threads with wrk over `users` connections; return like `drive`."""
+    import resource
+
+    script = folder / "threads.lua"
+    script.write_text(WRK_SCRIPT % ",".join(map(str, targets["threads"][:5000])))
+    # Slow answers count in the latency, not as errors (wrk's default is 2 s).
+    command = ["wrk", "-t1", f"-c{users}", "--timeout", "10s", "--latency"]
+    # Warm up as locust does (its first seconds are not counted either).
+    warm_up = [*command, f"-d{min(5, max(1, seconds // 4))}s", "-s", str(script), base]
+    subprocess.run(warm_up, capture_output=True, check=True)
+    command.append(f"-d{seconds}s")
+    server_before = cpu_seconds(SERVER[0])
+    waited_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    output = subprocess.run(
+        [*command, "-s", str(script), base], capture_output=True, text=True, check=True
+    ).stdout
+    elapsed = time.perf_counter() - started
+    waited = resource.getrusage(resource.RUSAGE_CHILDREN)
+    driver_cpu = (waited.ru_utime - waited_before.ru_utime) + (
+        waited.ru_stime - waited_before.ru_stime
+    )
+    server_cpu = cpu_seconds(SERVER[0]) - server_before
+    figures = dict(re.findall(WRK_FIGURE, output, flags=re.MULTILINE))
+    rate = float(figures["Requests/sec"])
+    failures = int(figures.get("Non-2xx or 3xx responses", "0"))
+    failures += sum(map(int, re.findall(r"\d+", figures.get("Socket errors", ""))))
+    row = (
+        "thread (wrk)",
+        rate,
+        _milliseconds(figures["50%"]),
+        _milliseconds(figures["99%"]),
+        failures,
+    )
+    note = machine_note(server_cpu, driver_cpu, elapsed, int(rate * elapsed))
+    return [row], [note]
+
+
+def _milliseconds(figure: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", figure.strip()).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
 def print_rows(title: str, rows: list, errors: list[str]) -> None:
@@ -503,6 +584,35 @@ def print_rows(title: str, rows: list, errors: list[str]) -> None:
     sys.stdout.flush()
 
 
+# name: (title, users, threads only, pace)
+RUNS = {
+    "mixed": ("mixed, {users} users, fast pace", None, False, "fast"),
+    "thread": ("thread page only, 50 connections", 50, True, "fast"),
+    "crowd": ("mixed, 100 users, human pace", 100, False, "human"),
+    "stress": ("mixed, 100 users, fast pace", 100, False, "fast"),
+}
+
+
+def one_run(name: str, base: str, targets: dict, args, folder: Path):
+    """Drive one run; return its title, rows and notes."""
+    title, users, threads, pace = RUNS[name]
+    users = users or args.users
+    if threads and shutil.which("wrk"):
+        rows, notes = drive_wrk(
+            base, targets, users=users, seconds=args.seconds, folder=folder
+        )
+    else:
+        rows, notes = drive(
+            base,
+            targets,
+            users=users,
+            seconds=args.seconds,
+            threads=threads,
+            pace=pace,
+        )
+    return title.format(users=users), rows, notes
+
+
 def run_profile(profile: str, args) -> None:
     """Build a site for the profile, start its server, and run the three loads."""
     workers = 1 if profile == "embedded" else 2
@@ -514,20 +624,9 @@ def run_profile(profile: str, args) -> None:
             targets = build_site(env, args)
             with running_server(env, workers, folder / "server.log") as (base, pid):
                 SERVER[0] = pid
-                runs = {
-                    "mixed": (f"mixed, {args.users} users", args.users, False),
-                    "thread": ("thread page only, 50 users", 50, True),
-                    "crowd": ("mixed, 100 users", 100, False),
-                }
-                chosen = runs.values() if args.runs == "all" else [runs[args.runs]]
-                for title, users, threads in chosen:
-                    rows, errors = drive(
-                        base,
-                        targets,
-                        users=users,
-                        seconds=args.seconds,
-                        threads=threads,
-                    )
+                chosen = RUNS if args.runs == "all" else [args.runs]
+                for name in chosen:
+                    title, rows, errors = one_run(name, base, targets, args, folder)
                     print_rows(f"[{profile}] {title}, {args.seconds} s", rows, errors)
     finally:
         if not args.keep:
@@ -569,9 +668,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1000)
     parser.add_argument("--posts", type=int, default=20000)
     parser.add_argument("--practices", type=int, default=200)
-    parser.add_argument(
-        "--runs", choices=["all", "mixed", "thread", "crowd"], default="all"
-    )
+    parser.add_argument("--runs", choices=["all", *RUNS], default="all")
     parser.add_argument("--keep", action="store_true", help="Keep the instance.")
     args = parser.parse_args()
     profiles = ["embedded", "scaled"] if args.profile == "both" else [args.profile]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from forum.config import CONFIGS
+from forum.config import CONFIGS, SEARCH_BACKENDS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -95,6 +95,31 @@ def _load_config(app: Flask, overrides: Mapping) -> None:
     app.config.setdefault(
         "RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://"
     )
+    _check_search_backend(app.config)
+
+
+def _check_search_backend(config: Mapping) -> None:
+    """Refuse at start a search setting that would only fail at the first search."""
+    backend = config["SEARCH_BACKEND"]
+    if backend not in SEARCH_BACKENDS:
+        valid = " or ".join(SEARCH_BACKENDS)
+        raise RuntimeError(
+            f"FORUM_SEARCH_BACKEND must be {valid}, not {backend!r} "
+            "(see README, Search backends)."
+        )
+    if backend != "postgres":
+        return
+    url = config.get("SEARCH_DATABASE_URL")
+    if url and not str(url).startswith("postgres"):
+        raise RuntimeError(
+            "FORUM_SEARCH_DATABASE_URL must be a PostgreSQL URL, such as "
+            "postgresql://agora@localhost/agora (see README, Search backends)."
+        )
+    if not url and not str(config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
+        raise RuntimeError(
+            "FORUM_SEARCH_BACKEND=postgres needs FORUM_SEARCH_DATABASE_URL when "
+            "the database is not PostgreSQL (see README, Search backends)."
+        )
 
 
 def _instance_secret_key(instance: Path) -> str:

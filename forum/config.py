@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+# The values SEARCH_BACKEND may take; create_app refuses any other.
+SEARCH_BACKENDS = ("whoosh", "postgres")
+
 
 class Config:
     """Defaults shared by every environment (the embedded SQLite profile)."""

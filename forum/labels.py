@@ -43,6 +43,7 @@ AUDIT_ACTION_LABELS = {
     "user.unsuspend": _l("Suspension lifted"),
     "user.set_role": _l("Role changed"),
     "user.erase": _l("Account erased"),
+    "user.download_data": _l("Member's data downloaded"),
     "country.create": _l("Country added"),
     "country.update": _l("Country edited"),
     "country.retire": _l("Country retired"),

@@ -3,9 +3,16 @@
 Only pages that are the same for every visitor are kept: GET, HTML or feed,
 status 200, no member logged in, no cookie set, no CSRF token rendered.
 Entries live in Redis when REDIS_URL is set (shared by every worker), else in
-this process, for PAGE_CACHE_SECONDS. Every commit that changes public
-content bumps a generation number that is part of each key, so the next view
-after a write, in any worker, renders afresh.
+this process, for PAGE_CACHE_SECONDS.
+
+Generation numbers that are part of each key say which pages a commit made
+stale, so the next view after a write, in any worker, renders afresh:
+
+- a write that touches only threads and their posts (a reply, an edit, a
+  hide) bumps those threads' numbers and the "lists" number: it renews their
+  own pages and every page that is not a thread's (home, listings, search,
+  profiles), while the other threads' pages stay cached;
+- any other public write bumps the "site" number, which renews every page.
 """
 
 from __future__ import annotations
@@ -43,24 +50,30 @@ PRIVATE_COLUMNS = {
 }
 LOCAL_ENTRIES = 2000
 KEPT_HEADERS = ("Content-Type", "Content-Encoding", "ETag")
-GENERATION_KEY = "page-cache:generation"
+SITE = "page-cache:generation"  # every page
+LISTS = "page-cache:lists"  # every page but the threads' own
+THREAD_SCOPE = "page-cache:thread:"  # one thread's own pages
+# The pages that show one thread, and the name of its id in their URL.
+THREAD_PAGES = {"forum.view_thread": "thread_id", "feeds.thread_feed": "thread_id"}
 
 
 class LocalStore:
     """Keep pages in this process, the oldest dropped first past a size."""
 
     def __init__(self) -> None:
-        self.generation = 0
+        self.numbers: dict[str, int] = {}
         self.entries: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
 
-    def current_generation(self) -> int:
-        """Return the generation number of the pages now valid."""
-        return self.generation
+    def generations(self, names: list[str]) -> list[int]:
+        """Return the generation numbers of these scopes."""
+        return [self.numbers.get(name, 0) for name in names]
 
-    def bump(self) -> None:
-        """Invalidate every page kept so far."""
-        self.generation += 1
-        self.entries.clear()
+    def bump(self, names: list[str]) -> None:
+        """Make the pages of these scopes stale."""
+        for name in names:
+            self.numbers[name] = self.numbers.get(name, 0) + 1
+        if SITE in names:
+            self.entries.clear()
 
     def get(self, key: str) -> bytes | None:
         """Return a page not yet expired, or None."""
@@ -83,7 +96,7 @@ class RedisStore:
     rendered afresh and the failure is logged.
     """
 
-    def __init__(self, url: str, prefix: str) -> None:
+    def __init__(self, url: str, prefix: str, seconds: int) -> None:
         import redis
 
         self.client = redis.Redis.from_url(
@@ -91,19 +104,28 @@ class RedisStore:
         )
         self.prefix = prefix
         self.errors = redis.RedisError
+        # A thread's number may be forgotten once no page kept under it can
+        # still be alive; it then starts again from 0, below any number used.
+        self.thread_number_seconds = 2 * seconds + 60
 
-    def current_generation(self) -> int | None:
-        """Return the generation number of the pages now valid (None: unknown)."""
+    def generations(self, names: list[str]) -> list[int] | None:
+        """Return the generation numbers of these scopes (None: unknown)."""
         try:
-            return int(self.client.get(self.prefix + GENERATION_KEY) or 0)
+            values = self.client.mget([self.prefix + name for name in names])
         except self.errors as error:
             _unreachable(error)
             return None
+        return [int(value or 0) for value in values]
 
-    def bump(self) -> None:
-        """Invalidate every page kept so far (old entries expire by themselves)."""
+    def bump(self, names: list[str]) -> None:
+        """Make the pages of these scopes stale (old entries expire by themselves)."""
         try:
-            self.client.incr(self.prefix + GENERATION_KEY)
+            with self.client.pipeline(transaction=False) as pipe:
+                for name in names:
+                    pipe.incr(self.prefix + name)
+                    if name.startswith(THREAD_SCOPE):
+                        pipe.expire(self.prefix + name, self.thread_number_seconds)
+                pipe.execute()
         except self.errors as error:
             # Pages kept before may then be served until they expire.
             _unreachable(error)
@@ -132,12 +154,21 @@ def _store():
     return current_app.extensions.get("page_cache")
 
 
-def _page_key(generation: int) -> str:
+def _scopes() -> list[str]:
+    """Return the scopes whose generation numbers this page's key includes."""
+    id_name = THREAD_PAGES.get(request.endpoint or "")
+    thread_id = (request.view_args or {}).get(id_name)
+    if thread_id is not None:
+        return [SITE, f"{THREAD_SCOPE}{thread_id}"]
+    return [SITE, LISTS]
+
+
+def _page_key(generations: list[int]) -> str:
     locale = current_locale_code()
     # The page is kept as sent: compressed for the encodings the client accepts.
     encodings = request.headers.get("Accept-Encoding", "")
     parts = "\n".join(
-        [str(generation), request.url, locale, text_direction(locale), encodings]
+        [*map(str, generations), request.url, locale, text_direction(locale), encodings]
     )
     return "page-cache:" + hashlib.sha256(parts.encode()).hexdigest()
 
@@ -155,12 +186,11 @@ def serve_cached_page() -> Response | None:
     """Answer a visitor's GET from the cache when the page is there."""
     if not _may_serve():
         return None
-    store = _store()
-    generation = store.current_generation()
-    if generation is None:
+    generations = _store().generations(_scopes())
+    if generations is None:
         return None
-    g.page_cache_key = _page_key(generation)
-    entry = store.get(g.page_cache_key)
+    g.page_cache_key = _page_key(generations)
+    entry = _store().get(g.page_cache_key)
     if entry is None:
         return None
     head, _, body = entry.partition(b"\n")
@@ -186,19 +216,38 @@ def keep_page(response: Response) -> Response:
     return response
 
 
-def _touches_public_content(db_session: Session) -> bool:
+def _stale_scopes(db_session: Session) -> set[str]:
+    """Return the scopes made stale by what this flush writes."""
+    scopes = set()
     for record in (*db_session.new, *db_session.dirty, *db_session.deleted):
         table = getattr(record, "__tablename__", None)
-        if table in PRIVATE_TABLES:
+        if table in PRIVATE_TABLES or _only_private_columns(db_session, record, table):
             continue
-        if table in PRIVATE_COLUMNS and record in db_session.dirty:
-            changed = {
-                attr.key for attr in inspect(record).attrs if attr.history.has_changes()
-            }
-            if changed <= PRIVATE_COLUMNS[table]:
-                continue
-        return True
-    return False
+        thread_id = _own_thread(db_session, record, table)
+        scopes |= {SITE} if thread_id is None else {LISTS, f"{THREAD_SCOPE}{thread_id}"}
+    return scopes
+
+
+def _only_private_columns(db_session: Session, record, table: str) -> bool:
+    if table not in PRIVATE_COLUMNS or record not in db_session.dirty:
+        return False
+    changed = {attr.key for attr in inspect(record).attrs if attr.history.has_changes()}
+    return changed <= PRIVATE_COLUMNS[table]
+
+
+def _own_thread(db_session: Session, record, table: str) -> int | None:
+    """Return the one thread whose pages alone the record shows (None: any page)."""
+    if table == "threads":
+        return record.id
+    if table == "posts" and not (record in db_session.dirty and _moved(record)):
+        return record.thread_id
+    return None
+
+
+def _moved(post) -> bool:
+    """Say whether a post changed thread (a split): both threads' pages change."""
+    attrs = inspect(post).attrs
+    return attrs.thread_id.history.has_changes() or attrs.thread.history.has_changes()
 
 
 def _bulk_write_is_private(statement) -> bool:
@@ -214,24 +263,29 @@ def _bulk_write_is_private(statement) -> bool:
     ]
 
 
-@event.listens_for(Session, "before_flush")
-def _note_public_writes(db_session: Session, flush_context, instances) -> None:
-    if _touches_public_content(db_session):
-        db_session.info["page_cache_stale"] = True
+def _note(db_session: Session, scopes: set[str]) -> None:
+    db_session.info.setdefault("page_cache_stale", set()).update(scopes)
+
+
+@event.listens_for(Session, "after_flush")
+def _note_public_writes(db_session: Session, flush_context) -> None:
+    # After the flush, new records have their ids; before the history resets.
+    _note(db_session, _stale_scopes(db_session))
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _note_bulk_writes(state) -> None:
     if not state.is_select and not _bulk_write_is_private(state.statement):
-        state.session.info["page_cache_stale"] = True
+        _note(state.session, {SITE})
 
 
 @event.listens_for(Session, "after_commit")
 def _bump_after_public_writes(db_session: Session) -> None:
-    if db_session.info.pop("page_cache_stale", False) and has_app_context():
+    scopes = db_session.info.pop("page_cache_stale", None)
+    if scopes and has_app_context():
         store = _store()
         if store is not None:
-            store.bump()
+            store.bump(sorted(scopes))
 
 
 @event.listens_for(Session, "after_rollback")
@@ -245,7 +299,11 @@ def init_app(app: Flask) -> None:
         return
     redis_url = app.config.get("REDIS_URL")
     app.extensions["page_cache"] = (
-        RedisStore(redis_url, app.config["PAGE_CACHE_PREFIX"])
+        RedisStore(
+            redis_url,
+            app.config["PAGE_CACHE_PREFIX"],
+            app.config["PAGE_CACHE_SECONDS"],
+        )
         if redis_url
         else LocalStore()
     )

@@ -15,9 +15,10 @@ import shutil
 import threading
 import warnings
 import weakref
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from html import escape
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from whoosh.index import IndexError as WhooshIndexError
 from whoosh.index import LockError
 from whoosh.qparser import FieldAliasPlugin, MultifieldParser
 
-from search_index import evaluation, highlighting
+from search_index import evaluation, highlighting, parallel
 from search_index.analysis import STEMMERS, folding_analyzer, plain_text
 from search_index.schema import FACETS, build_schema, content_field
 
@@ -225,13 +226,57 @@ class SearchIndex:
     ) -> int:
         """Replace the whole index with `documents`; return how many were written.
 
-        With `procs` > 1, Whoosh indexes in several processes, each writing
-        its own segment (multisegment), which is faster on several cores.
+        With `procs` > 1 the documents are dealt out in turn to that many
+        processes, each writing its own segment (see `rebuild_in_parts`).
         """
-        options = {"limitmb": limitmb}
-        if procs > 1:
-            options.update(procs=procs, multisegment=True)
-        writer = self._writer(**options)
+        if procs <= 1:
+            return self._rebuild_here(documents, limitmb)
+        documents = documents if isinstance(documents, Sequence) else list(documents)
+        shares = [
+            partial(_every_nth, documents, start, procs) for start in range(procs)
+        ]
+        return self.rebuild_in_parts(shares, limitmb=limitmb)
+
+    def rebuild_in_parts(
+        self,
+        parts: Sequence[parallel.Part],
+        *,
+        limitmb: int = 256,
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
+        """Replace the whole index, each part written by a forked process.
+
+        A part is a function called as `part(report)` in its own process; it
+        returns the documents to write and may call `report(n)` as it goes,
+        which calls `progress(n)` here. Each part becomes one segment, so
+        several cores share the work with nothing handed between processes.
+        """
+        if not parallel.can_fork():
+            report = progress or parallel.no_report
+            chained = (doc for part in parts for doc in part(report))
+            return self._rebuild_here(chained, limitmb)
+        writer = self._writer(limitmb=limitmb)
+        try:
+            segments, count = parallel.write_parts(
+                self._index,
+                writer,
+                parts,
+                to_fields=_fields,
+                limitmb=limitmb,
+                progress=progress,
+            )
+        except BaseException:
+            writer.cancel()
+            raise
+        # What `commit` does, with the parts' segments instead of the writer's
+        # own (it added nothing) and every older segment dropped.
+        writer._close_segment()
+        writer._commit_toc(segments)
+        writer._finish()
+        return count
+
+    def _rebuild_here(self, documents: Iterable[Document], limitmb: int) -> int:
+        writer = self._writer(limitmb=limitmb)
         count = 0
         try:
             writer.mergetype = _clear_segments
@@ -413,6 +458,10 @@ def _shape(schema) -> dict[str, tuple]:
 def _clear_segments(writer, segments):
     """A merge policy that drops every existing segment (used by rebuild)."""
     return []
+
+
+def _every_nth(documents: Sequence[Document], start: int, step: int, report):
+    return documents[start::step]
 
 
 def _fields(document: Document) -> dict:

@@ -23,7 +23,7 @@ from itertools import islice
 import psycopg
 from psycopg import errors, sql
 
-from search_index import highlighting
+from search_index import highlighting, parallel
 from search_index.analysis import (
     STEMMERS,
     base_analyzer,
@@ -172,6 +172,15 @@ class PostgresSearchIndex:
                 )
             )
         return count
+
+    def rebuild_in_parts(self, parts, *, progress=None, **_options) -> int:
+        """Replace the whole index with the documents of every part, in turn.
+
+        The same call as Whoosh's; PostgreSQL does the indexing, so the parts
+        run one after another in this process, in one transaction.
+        """
+        report = progress or parallel.no_report
+        return self.rebuild(document for part in parts for document in part(report))
 
     def optimise(self) -> None:
         """Refresh the planner's statistics of the index tables."""

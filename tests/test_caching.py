@@ -7,8 +7,12 @@ import itertools
 import re
 
 import pytest
+from flask import current_app
 
-from tests.forum.factories import make_reply, make_thread
+from forum import page_cache
+from forum.services import moderation
+from tests.factories import make_user
+from tests.forum.factories import make_reply, make_thread, old_member
 from tests.forum.test_query_counts import counting_queries
 from tests.services_available import REDIS_URL, requires_redis
 
@@ -176,3 +180,64 @@ def test_cached_page_is_kept_compressed_and_served_whole(client):
     plain = client.get(f"/threads/{thread.id}")
     assert plain.content_encoding is None
     assert "Compressed once" in plain.text
+
+
+def _served_from_cache(client, path: str) -> bool:
+    with counting_queries() as statements:
+        assert client.get(path).status_code == 200
+    return statements == []
+
+
+def test_a_reply_renews_its_thread_and_the_lists_but_not_other_threads(client):
+    author = old_member()
+    replied, other = make_thread(author), make_thread(author)
+    paths = [f"/threads/{replied.id}", f"/threads/{other.id}", "/"]
+    for path in [*paths, f"/feeds/threads/{replied.id}.atom"]:
+        client.get(path)
+    assert all(_served_from_cache(client, path) for path in paths)
+    make_reply(replied, author, body="Only this thread changed")
+    assert _served_from_cache(client, f"/threads/{other.id}")
+    assert not _served_from_cache(client, "/")
+    assert "Only this thread changed" in client.get(f"/threads/{replied.id}").text
+    assert (
+        "Only this thread changed"
+        in client.get(f"/feeds/threads/{replied.id}.atom").text
+    )
+
+
+def test_moving_a_post_to_another_thread_renews_every_page(client):
+    author, moderator = old_member(), make_user(role="moderator")
+    source, bystander = make_thread(author), make_thread(author)
+    answer = make_reply(source, author, body="Better on its own")
+    client.get(f"/threads/{bystander.id}")
+    assert _served_from_cache(client, f"/threads/{bystander.id}")
+    with current_app.test_request_context():
+        moderation.split_thread(
+            moderator, source, post_ids=[answer.id], title="A thread of its own"
+        )
+    assert not _served_from_cache(client, f"/threads/{bystander.id}")
+
+
+def test_a_merge_renews_every_page(client):
+    author, moderator = old_member(), make_user(role="moderator")
+    source, target, bystander = (make_thread(author) for _ in range(3))
+    client.get(f"/threads/{bystander.id}")
+    with current_app.test_request_context():
+        moderation.merge_threads(moderator, source, target)
+    assert not _served_from_cache(client, f"/threads/{bystander.id}")
+
+
+@requires_redis
+def test_a_thread_generation_in_redis_is_forgotten_after_the_pages(app):
+    import redis
+
+    store = page_cache.RedisStore(REDIS_URL, f"agora-test-{next(_prefixes)}:", 60)
+    store.bump([page_cache.LISTS, f"{page_cache.THREAD_SCOPE}7"])
+    assert store.generations([page_cache.LISTS, f"{page_cache.THREAD_SCOPE}7"]) == [
+        1,
+        1,
+    ]
+    client = redis.Redis.from_url(REDIS_URL)
+    assert client.ttl(store.prefix + page_cache.LISTS) == -1  # kept
+    assert 60 * 2 <= client.ttl(f"{store.prefix}{page_cache.THREAD_SCOPE}7") <= 180
+    client.delete(*client.keys(store.prefix + "*"))

@@ -71,3 +71,36 @@ def test_redis_url_switches_rate_limit_storage(tmp_path):
     app = _app(tmp_path, REDIS_URL="redis://127.0.0.1:6379/15")
     assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/15"
     assert _app(tmp_path / "other").config["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
+def test_unknown_search_backend_is_refused_at_start(tmp_path, monkeypatch):
+    monkeypatch.setenv("FORUM_SEARCH_BACKEND", "elastic")
+    with pytest.raises(RuntimeError) as refused:
+        _app(tmp_path)
+    message = str(refused.value)
+    assert "FORUM_SEARCH_BACKEND must be whoosh or postgres" in message
+    assert "'elastic'" in message
+
+
+def test_postgres_search_on_a_sqlite_site_needs_its_own_database(tmp_path):
+    sqlite = {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'agora.db'}",
+        "SEARCH_BACKEND": "postgres",
+    }
+    with pytest.raises(RuntimeError, match="needs FORUM_SEARCH_DATABASE_URL"):
+        _app(tmp_path, **sqlite)
+    with pytest.raises(RuntimeError, match="must be a PostgreSQL URL"):
+        _app(tmp_path, SEARCH_DATABASE_URL=f"sqlite:///{tmp_path / 's.db'}", **sqlite)
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        {"SEARCH_DATABASE_URL": "postgresql://agora@db.example:5432/agora"},
+        {"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://agora@db.example/agora"},
+    ],
+    ids=["own-database", "app-database"],
+)
+def test_postgres_search_starts_with_a_postgres_database(tmp_path, config):
+    app = _app(tmp_path, SEARCH_BACKEND="postgres", **config)
+    assert app.config["SEARCH_BACKEND"] == "postgres"

@@ -9,8 +9,13 @@ from forum.errors import ValidationError
 
 
 def attach_error(form: FlaskForm, error: ValidationError) -> None:
-    """Show a service's validation error next to the field it concerns."""
-    field = getattr(form, error.field, None) if error.field else None
+    """Show a service's validation error next to the field it concerns.
+
+    A form whose field is named differently from the service's argument says
+    so in `service_fields` (service name -> form field name).
+    """
+    name = getattr(form, "service_fields", {}).get(error.field, error.field)
+    field = getattr(form, name, None) if name else None
     if field is not None:
         field.errors = [*field.errors, error.message]
     else:

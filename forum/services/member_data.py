@@ -2,7 +2,8 @@
 
 Everything Agora keeps about a member and everything they wrote, as plain
 JSON values; never a password hash, a session token or a token's secret, and
-nothing another member wrote.
+nothing another member wrote. Administrators may download a member's data
+too; the audit log keeps who did, and why.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from forum.columns import utcnow
-from forum.errors import PermissionDenied
+from forum.errors import PermissionDenied, ValidationError
 from forum.extensions import db
 from forum.models import (
     ApiToken,
@@ -38,6 +39,10 @@ from forum.models import (
     User,
     Workshop,
 )
+from forum.services import audit
+from forum.services.permissions import require_admin
+
+REASON_MAX = 2000
 
 PROFILE_FIELDS = (
     "id", "username", "email", "display_name", "organisation", "actor_type",
@@ -133,6 +138,27 @@ def member_data(requester: User, member: User) -> dict:
 def member_data_json(requester: User, member: User) -> str:
     """Return the member's data as an indented JSON document."""
     return json.dumps(member_data(requester, member), ensure_ascii=False, indent=1)
+
+
+def download_member_data(admin: User, member: User, *, reason: str = "") -> str:
+    """Return a member's data as JSON for an administrator, and log the download."""
+    require_admin(admin)
+    reason = (reason or "").strip()
+    if len(reason) > REASON_MAX:
+        raise ValidationError(
+            _("Too long: at most %(n)d characters.", n=REASON_MAX), field="reason"
+        )
+    document = member_data_json(admin, member)
+    audit.record_action(
+        admin,
+        "user.download_data",
+        target_type="user",
+        target_id=member.id,
+        target_label=member.username,
+        reason=reason,
+    )
+    db.session.commit()
+    return document
 
 
 def _audit_entries(member: User, data: dict) -> list[dict]:

@@ -23,6 +23,8 @@ from forum.services.permissions import require_admin, require_moderator
 
 BIO_MAX_LENGTH = 2000
 MODERATOR_SUSPENSION_LIMIT = timedelta(days=30)
+# The suspension forms' limit too; the API and the CLI meet it here.
+SUSPENSION_REASON_MAX = 2000
 LANGUAGE_CODE_LENGTH = 3
 
 
@@ -172,16 +174,26 @@ def approve_user(admin: User, user: User) -> None:
     db.session.commit()
 
 
-def suspend_user(
-    actor: User, user: User, *, until: datetime | None, reason: str
-) -> None:
-    """Suspend an account until a date (moderators: at most 30 days)."""
-    require_moderator(actor)
+def _suspension_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(
             _("Give a reason; the member will see it."), field="reason"
         )
+    if len(reason) > SUSPENSION_REASON_MAX:
+        raise ValidationError(
+            _("Too long: at most %(n)d characters.", n=SUSPENSION_REASON_MAX),
+            field="reason",
+        )
+    return reason
+
+
+def suspend_user(
+    actor: User, user: User, *, until: datetime | None, reason: str
+) -> None:
+    """Suspend an account until a date (moderators: at most 30 days)."""
+    require_moderator(actor)
+    reason = _suspension_reason(reason)
     if user.id == actor.id or user.is_admin or user.is_deleted:
         raise PermissionDenied(_("This account cannot be suspended."))
     now = utcnow()

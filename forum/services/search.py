@@ -10,11 +10,13 @@ with the next write in this process; `flask forum reindex` rebuilds all.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
+from functools import partial
 
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import func, make_url, or_, select
+from sqlalchemy import func, make_url, or_, select, true
 from sqlalchemy.orm import Session
 
 from forum.extensions import db
@@ -243,14 +245,18 @@ def _opened(post_ids: list[int]) -> list[int]:
     )
 
 
-def _all_documents(session: Session, progress) -> Iterator[Document]:
-    yield from _all_practice_documents(session, progress)
+def _all_documents(
+    session: Session, progress, share: tuple[int, int] = (0, 1)
+) -> Iterator[Document]:
+    """Walk the public practices and threads (with `share` (k, n): those whose
+    id is k modulo n)."""
+    yield from _all_practice_documents(session, progress, share)
     last_id = 0
     while True:
         thread_ids = list(
             session.scalars(
                 select(Thread.id)
-                .where(public_threads(), Thread.id > last_id)
+                .where(public_threads(), Thread.id > last_id, _in(share, Thread.id))
                 .order_by(Thread.id)
                 .limit(REBUILD_CHUNK)
             )
@@ -265,13 +271,19 @@ def _all_documents(session: Session, progress) -> Iterator[Document]:
         session.expunge_all()
 
 
-def _all_practice_documents(session: Session, progress) -> Iterator[Document]:
+def _in(share: tuple[int, int], column):
+    part, parts = share
+    return true() if parts == 1 else (column % parts) == part
+
+
+def _all_practice_documents(session: Session, progress, share) -> Iterator[Document]:
     last_id = 0
     while True:
         practices = list(
             session.scalars(
                 select(Practice)
-                .where(public_practices(), Practice.id > last_id)
+                .where(public_practices(), _in(share, Practice.id))
+                .where(Practice.id > last_id)
                 .order_by(Practice.id)
                 .limit(REBUILD_CHUNK)
             )
@@ -294,9 +306,27 @@ def count_documents_to_index() -> int:
 
 
 def rebuild_all(*, procs: int = 1, progress=None) -> int:
-    """Rebuild the whole index from the database; return how many documents."""
-    # A session of its own: the caller's objects stay attached and unchanged.
-    with Session(db.engine) as session:
-        count = search_index().rebuild(_all_documents(session, progress), procs=procs)
+    """Rebuild the whole index from the database; return how many documents.
+
+    With `procs` > 1, each indexing process reads its own share of the
+    database (ids modulo procs) and writes its own segment.
+    """
+    if procs > 1:
+        shares = [
+            partial(_share_documents, (k, procs), os.getpid()) for k in range(procs)
+        ]
+        count = search_index().rebuild_in_parts(shares, progress=progress)
+    else:
+        # A session of its own: the caller's objects stay attached and unchanged.
+        with Session(db.engine) as session:
+            count = search_index().rebuild(_all_documents(session, progress))
     current_app.extensions.get(_PENDING_KEY, set()).clear()
     return count
+
+
+def _share_documents(share: tuple[int, int], parent: int, report) -> Iterator[Document]:
+    if os.getpid() != parent:
+        # A forked indexing process: the parent's connections stay the parent's.
+        db.engine.dispose(close=False)
+    with Session(db.engine) as session:
+        yield from _all_documents(session, report, share)

@@ -283,19 +283,24 @@ def get_post(viewer, post_id: int) -> Post:
     return post
 
 
-def reply(
-    author: User, thread: Thread, *, body: str, parent_id: int | None = None
-) -> Post:
-    """Answer the thread, or a post of it (`parent_id`)."""
-    _require_can_post(author)
-    if not can_see_thread(author, thread) or thread.is_deleted:
+def check_open_for_replies(viewer, thread: Thread) -> None:
+    """Raise unless `viewer` may answer `thread`: not deleted, not locked to them."""
+    if not can_see_thread(viewer, thread) or thread.is_deleted:
         raise NotFound(_("This discussion does not exist or is not visible."))
-    if thread.locked and not moderates_thread(author, thread):
+    if thread.locked and not moderates_thread(viewer, thread):
         raise PermissionDenied(
             _("This discussion is locked: %(reason)s", reason=thread.lock_reason)
             if thread.lock_reason
             else _("This discussion is locked.")
         )
+
+
+def reply(
+    author: User, thread: Thread, *, body: str, parent_id: int | None = None
+) -> Post:
+    """Answer the thread, or a post of it (`parent_id`)."""
+    _require_can_post(author)
+    check_open_for_replies(author, thread)
     parent = _reply_parent(author, thread, parent_id)
     body = clean_body(body)
     posting_limits.check_not_duplicate(author, body)

@@ -172,6 +172,13 @@ ADMIN = [
     ),
     Case(
         "POST",
+        "/admin/users/<int:user_id>/data",
+        "/admin/users/{subject}/data",
+        ADMINS,
+        {"reason": "Asked by the member's lawyer"},
+    ),
+    Case(
+        "POST",
         "/admin/users/<int:user_id>/erase",
         "/admin/users/{subject}/erase",
         ADMINS,

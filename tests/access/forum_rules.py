@@ -47,6 +47,20 @@ FORUM = [
     ),
     Case("GET", "/threads/<int:thread_id>/reply", "/threads/{thread}/reply", MEMBERS),
     Case(
+        "GET",
+        "/threads/<int:thread_id>/reply",
+        "/threads/{deleted_thread}/reply",
+        expect(NOT_FOUND),
+        label="deleted",
+    ),
+    Case(
+        "GET",
+        "/threads/<int:thread_id>/reply",
+        "/threads/{settled_thread}/reply",
+        only(*IN_SCOPE),
+        label="locked",
+    ),
+    Case(
         "POST",
         "/threads/<int:thread_id>/reply",
         "/threads/{deleted_thread}/reply",

@@ -219,6 +219,56 @@ def test_admin_erases_a_member_and_it_is_audited(client, amina, sami):
     assert (entry.actor_id, entry.reason) == (amina.id, "GDPR")
 
 
+def download_data(client, user, reason="Asked by the member by post"):
+    return client.post(f"/admin/users/{user.id}/data", data={"reason": reason})
+
+
+def test_admin_downloads_a_members_data_and_it_is_audited(client, amina, sami):
+    page = client.get(f"/admin/users/{sami.id}").text
+    assert f'action="/admin/users/{sami.id}/data"' in page
+    assert "Download this member's data" in page
+    response = download_data(client, sami)
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    disposition = response.headers["Content-Disposition"]
+    assert disposition == 'attachment; filename="agora-sami-data.json"'
+    profile = response.json["profile"]
+    assert profile["id"] == sami.id
+    assert profile["email"] == "sami.trabelsi@zitouna.example"
+    [entry] = audit("user.download_data")
+    assert (entry.actor_id, entry.target_id) == (amina.id, str(sami.id))
+    assert entry.reason == "Asked by the member by post"
+    logged = logged_actions(client.get(f"/admin/users/{sami.id}").text)
+    assert logged == ["user.download_data"]
+
+
+def test_member_data_reason_too_long_is_refused_and_kept(client, amina, sami):
+    reason = "Asked by the member by post. " * 80
+    response = download_data(client, sami, reason)
+    assert response.status_code == 422
+    assert response.mimetype == "text/html"
+    assert f">\r\n{reason}</textarea>" in response.text
+    assert audit("user.download_data") == []
+
+
+@pytest.mark.parametrize("role", ["member", "moderator"])
+def test_members_and_moderators_cannot_download_a_members_data(
+    client, auth, sami, role
+):
+    auth.login(make_user(role=role).email)
+    response = download_data(client, sami)
+    assert response.status_code == 403
+    assert "Only administrators can do this." in response.text
+    assert "zitouna" not in response.text
+    assert audit("user.download_data") == []
+
+
+def test_admin_downloading_an_unknown_members_data_gets_404(client, amina):
+    response = client.post("/admin/users/9999/data", data={"reason": ""})
+    assert response.status_code == 404
+    assert audit("user.download_data") == []
+
+
 def test_every_admin_action_is_in_the_audit_log_and_filterable(client, amina, sami):
     suspend(client, sami)
     client.post(f"/admin/users/{sami.id}/unsuspend", data={"reason": ""})

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask import current_app
 from sqlalchemy import func, select
 
 from forum.columns import utcnow
 from forum.errors import ValidationError
 from forum.extensions import db
 from forum.models import Country, Post, Thread
-from forum.services import threads
+from forum.services import moderation, threads
 from forum.services.reference import forget_cached_reference
 from tests.factories import make_user, reload
 from tests.forum.factories import make_reply, make_thread, old_member, opening_post
@@ -331,3 +332,24 @@ def test_reply_naming_a_parent_too_large_to_exist_is_refused(client, maria):
     )
     assert response.status_code == 404
     assert count(Post) == 1
+
+
+def test_deleted_thread_offers_no_reply_form_to_its_moderator(client, auth):
+    moderator = make_user(
+        role="moderator", scope_countries=[db.session.get(Country, "TN")]
+    )
+    thread = make_thread(country="TN")
+    make_reply(thread)
+    with current_app.test_request_context():
+        moderation.delete_thread(moderator, thread, reason="Duplicate")
+    auth.login(moderator.email)
+
+    page = client.get(f"/threads/{thread.id}")
+    form = client.get(f"/threads/{thread.id}/reply")
+
+    assert page.status_code == 200
+    assert "This discussion is deleted." in page.text
+    assert 'name="body"' not in page.text
+    assert f"/threads/{thread.id}/reply" not in page.text
+    assert form.status_code == 404
+    assert 'name="body"' not in form.text

@@ -17,6 +17,7 @@ from forum.models import (
 from forum.services import practice_review, practices
 from tests.factories import make_user, reload
 from tests.forum.factories import make_thread
+from tests.hostile.forms import form_errors
 from tests.library.factories import (
     make_practice,
     make_published_practice,
@@ -71,10 +72,10 @@ def test_request_changes_shows_the_comment_to_the_author(client, browser):
     moderator = browser(make_user(role="moderator").email)
     empty = moderator.post(
         f"/practices/{practice.id}/review",
-        data={"action": "request_changes", "comment": ""},
-        follow_redirects=True,
+        data={"action": "request_changes", "comment": "  "},
     )
-    assert "Say why" in empty.text
+    assert empty.status_code == 422
+    assert "Say why, so the author knows what to do." in form_errors(empty)[0]
     assert reload(practice).state == PracticeState.SUBMITTED
 
     moderator.post(
@@ -111,6 +112,22 @@ def test_rejection_reason_reaches_the_author_and_the_practice_stays_hidden(
     assert client.get(f"/practices/{practice.id}").status_code == 404
     page = browser(author.email).get("/practices/mine").text
     assert "Not accepted" in page and "Advertising, not a practice." in page
+
+
+@pytest.mark.parametrize("action", ["request_changes", "reject"])
+def test_review_comment_too_long_comes_back_as_typed(client, browser, action):
+    practice = submitted()
+    moderator = browser(make_user(role="moderator").email)
+    comment = "Please name the partners and the budget. " * 50
+    response = moderator.post(
+        f"/practices/{practice.id}/review",
+        data={"action": action, "comment": comment},
+    )
+    assert response.status_code == 422
+    assert "at most 2000 characters" in form_errors(response)[0]
+    assert f">\r\n{comment}</textarea>" in response.text
+    assert reload(practice).state == PracticeState.SUBMITTED
+    assert reload(practice).review_comment in ("", None)
 
 
 def test_unknown_review_action_is_refused(client, browser):
@@ -155,16 +172,40 @@ def test_feature_unfeature_and_withdraw(client, browser):
     moderator.post(f"/practices/{practice.id}/feature", data={"featured": "0"})
     assert not reload(practice).featured
 
-    refused = moderator.post(
-        f"/practices/{practice.id}/withdraw",
-        data={"reason": ""},
-        follow_redirects=True,
-    )
-    assert "Say why" in refused.text
+    refused = moderator.post(f"/practices/{practice.id}/withdraw", data={"reason": ""})
+    assert refused.status_code == 422
+    assert "Say why, so the author knows what to do." in form_errors(refused)[0]
+    assert reload(practice).state == PracticeState.PUBLISHED
     moderator.post(f"/practices/{practice.id}/withdraw", data={"reason": "Duplicate."})
     assert reload(practice).state == PracticeState.REJECTED
     assert client.get(f"/practices/{practice.id}").status_code == 404
     assert "Featured mutual" not in client.get("/practices").text
+
+
+def test_withdrawal_reason_too_long_comes_back_as_typed(client, browser):
+    practice = make_published_practice(title="Solidarity grocery")
+    moderator = browser(make_user(role="moderator").email)
+    reason = "It copies the text of another site word for word. " * 50
+    response = moderator.post(
+        f"/practices/{practice.id}/withdraw", data={"reason": reason}
+    )
+    assert response.status_code == 422
+    assert "at most 2000 characters" in form_errors(response)[0]
+    assert f">\r\n{reason}</textarea>" in response.text
+    assert reload(practice).state == PracticeState.PUBLISHED
+    assert reload(practice).review_comment in ("", None)
+
+
+def test_withdrawing_an_unpublished_practice_shows_why_on_the_page(client, browser):
+    practice = submitted(title="Community seed bank")
+    moderator = browser(make_user(role="moderator").email)
+    response = moderator.post(
+        f"/practices/{practice.id}/withdraw", data={"reason": "Duplicate."}
+    )
+    assert response.status_code == 422
+    assert "Only a published practice can be withdrawn." in response.text
+    assert 'class="error-summary"' in response.text
+    assert reload(practice).state == PracticeState.SUBMITTED
 
 
 def test_pending_edit_is_shown_to_the_moderator_and_published(client, browser):
@@ -262,14 +303,30 @@ def test_adoption_form_adds_one_and_the_count_shows(client, browser):
     assert db.session.scalar(select(PracticeAdoption.id)) is None
 
 
-def test_adoption_errors_are_flashed(client, maria):
+def test_refused_adoption_comes_back_with_the_errors_and_the_text(client, maria):
     practice = make_published_practice()
     response = client.post(
         f"/practices/{practice.id}/adopt",
-        data={"kind": "stolen", "organisation": ""},
-        follow_redirects=True,
+        data={"kind": "stolen", "organisation": "Coop of Sfax", "note": "Since May."},
     )
-    assert "Say whether you adopted or adapted it." in response.text
+    assert response.status_code == 422
+    page = response.text
+    assert "Say whether you adopted or adapted it." in page
+    assert 'value="Coop of Sfax"' in page and "Since May.</textarea>" in page
+    assert db.session.scalar(select(PracticeAdoption.id)) is None
+
+
+def test_adoption_note_too_long_is_shown_next_to_the_note(client, maria):
+    practice = make_published_practice()
+    note = "We opened a second shop. " * 21
+    response = client.post(
+        f"/practices/{practice.id}/adopt",
+        data={"kind": "adopted", "organisation": "Coop of Sfax", "note": note},
+    )
+    assert response.status_code == 422
+    assert "Too long: at most 500 characters." in form_errors(response)[0]
+    assert 'value="Coop of Sfax"' in response.text
+    assert f">\r\n{note}</textarea>" in response.text
     assert db.session.scalar(select(PracticeAdoption.id)) is None
 
 

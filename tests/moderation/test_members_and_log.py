@@ -7,7 +7,9 @@ from datetime import timedelta
 import pytest
 
 from forum.columns import utcnow
+from forum.errors import ValidationError
 from forum.models import AccountStatus, User
+from forum.services import members
 from tests.factories import fresh_session, make_user
 from tests.forum.factories import make_reply, make_thread, old_member
 from tests.forum.test_query_counts import queries_for
@@ -154,3 +156,15 @@ def test_moderation_count_in_the_header_is_one_query(
 
     assert len([sql for sql in as_moderator if "FROM flags" in sql]) == 1
     assert not [sql for sql in as_member if "FROM flags" in sql]
+
+
+def test_suspend_user_refuses_a_reason_too_long(app):
+    admin = make_user(role="admin")
+    member = make_user()
+    with pytest.raises(ValidationError) as refused:
+        members.suspend_user(admin, member, until=None, reason="Spam. " * 334)
+    assert refused.value.field == "reason"
+    assert refused.value.message == "Too long: at most 2000 characters."
+    assert fresh_session().get(User, member.id).status is AccountStatus.ACTIVE
+    members.suspend_user(admin, member, until=None, reason="x" * 2000)
+    assert fresh_session().get(User, member.id).status is AccountStatus.SUSPENDED

@@ -12,6 +12,7 @@ from forum.models import Post
 from forum.services import search
 from tests.factories import make_user
 from tests.forum.factories import make_reply, make_thread
+from tests.library.factories import make_published_practice
 
 
 def found(query: str, **filters) -> set[str]:
@@ -111,6 +112,26 @@ def test_reindex_command_rebuilds_everything(app, runner):
     result = runner.invoke(args=["forum", "reindex", "--procs", "1"])
     assert result.exit_code == 0, result.output
     assert found("marsaxlokk") == {f"thread:{thread.id}"}
+
+
+def test_reindex_in_two_processes_finds_what_one_process_finds(app, runner):
+    threads = [
+        make_thread(body=f"Olive press number {n} in Jendouba.") for n in range(5)
+    ]
+    practice = make_published_practice(title="Jendouba olive cooperative")
+    assert runner.invoke(args=["forum", "reindex", "--procs", "1"]).exit_code == 0
+    one_process = found("jendouba")
+    assert {f"thread:{t.id}" for t in threads} | {f"practice:{practice.id}"} <= (
+        one_process
+    )
+    search.search_index().rebuild([])
+    assert found("jendouba") == set()
+    result = runner.invoke(args=["forum", "reindex", "--procs", "2"])
+    assert result.exit_code == 0, result.output
+    assert found("jendouba") == one_process
+    assert f"Indexed {search.search_index().doc_count()} documents." in result.output
+    # This process's database session still works after the forks.
+    assert db.session.get(type(practice), practice.id).title == practice.title
 
 
 @pytest.mark.parametrize("search_backend", ["whoosh"])  # Whoosh files

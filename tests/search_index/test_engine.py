@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 from datetime import datetime
 
 import psycopg
@@ -205,6 +206,68 @@ def test_rebuild_in_several_processes_replaces_everything(index):
     assert count == 4
     assert index.doc_count() == 4
     assert found(index.search("formation")) == ["thread:99"]
+
+
+def test_rebuild_in_parts_writes_every_part_and_reports_progress(index):
+    def first(report):
+        report(2)
+        return DOCUMENTS[:2]
+
+    def second(report):
+        report(5)
+        yield from DOCUMENTS[2:]
+
+    reported = []
+    count = index.rebuild_in_parts(
+        [first, second, lambda report: []], progress=reported.append
+    )
+    assert count == len(DOCUMENTS)
+    assert sorted(reported) == [2, 5]
+    assert index.doc_count() == len(DOCUMENTS)
+    assert found(index.search("barcelona")) == ["thread:2"]  # the first part
+    assert found(index.search("puglia")) == ["practice:4"]  # the second
+    # The lock is free again and later writes work as usual.
+    index.delete(["practice:1"])
+    assert index.doc_count() == len(DOCUMENTS) - 1
+
+
+def test_each_part_is_one_segment_written_by_its_own_process(tmp_path):
+    index = SearchIndex(tmp_path / "index")
+    index.add(DOCUMENTS)
+
+    def own_process(report):
+        yield Document("thread", os.getpid(), "pid", "", "/t", "en")
+
+    assert index.rebuild_in_parts([own_process, own_process]) == 2
+    writers = {hit.record_id for hit in index.search("pid").hits}
+    assert len(writers) == 2 and os.getpid() not in writers
+    assert len(list(index.path.glob("*.seg"))) == 2
+
+
+def test_a_failing_part_leaves_the_old_index_whole(index):
+    def broken(report):
+        yield DOCUMENTS[0]
+        raise ValueError("the database went away")
+
+    # Whoosh reports the part's failure from its process, PostgreSQL raises it.
+    with pytest.raises((RuntimeError, ValueError), match="the database went away"):
+        index.rebuild_in_parts([lambda report: DOCUMENTS[:1], broken])
+    assert index.doc_count() == len(DOCUMENTS)
+    assert found(index.search("barcelona")) == ["thread:2"]
+    index.rebuild(DOCUMENTS[:1])
+    assert index.doc_count() == 1
+
+
+def test_a_part_whose_process_dies_is_reported(tmp_path):
+    index = SearchIndex(tmp_path / "index")
+    index.add(DOCUMENTS)
+
+    def dies(report):
+        os._exit(3)
+
+    with pytest.raises(RuntimeError, match="exit code 3"):
+        index.rebuild_in_parts([dies, lambda report: DOCUMENTS[:1]])
+    assert index.doc_count() == len(DOCUMENTS)
 
 
 def test_missing_folder_is_created_and_corrupt_index_is_reported(tmp_path):

@@ -137,3 +137,28 @@ def test_closed_room_offers_no_form_to_members(client, auth):
     page = client.get(f"/workshops/{workshop.id}/room").get_data(as_text=True)
     assert "read-only" in page and 'name="body"' not in page
     assert workshop.ends_at < utcnow()
+
+
+def test_invitation_of_unknown_members_comes_back_with_the_names(client, auth):
+    organiser = make_user(can_organise=True)
+    workshop = make_workshop(organiser, access="invitation")
+    guest = make_user(username="guest")
+    auth.login(organiser.email)
+    response = client.post(
+        f"/workshops/{workshop.id}/invite", data={"usernames": "guest, ghost"}
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'class="error-message"' in page and "No member is called ghost." in page
+    assert 'value="guest, ghost"' in page
+    assert workshops.participation(guest, workshop) is None
+
+
+def test_empty_invitation_is_refused_on_the_workshop_page(client, auth):
+    organiser = make_user(can_organise=True)
+    workshop = make_workshop(organiser)
+    auth.login(organiser.email)
+    response = client.post(f"/workshops/{workshop.id}/invite", data={"usernames": " "})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Give at least one username." in page and workshop.title in page

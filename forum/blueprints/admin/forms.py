@@ -23,6 +23,17 @@ class ReasonForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
 
 
+class MemberDataForm(FlaskForm):
+    """Why an administrator downloads a member's data (kept in the audit log)."""
+
+    reason = TextAreaField(
+        _l("Reason"),
+        id="data-reason",
+        validators=[Optional(), Length(max=2000)],
+        render_kw={"rows": 2, "maxlength": 2000, "dir": "auto"},
+    )
+
+
 class SuspendForm(FlaskForm):
     until = DateTimeLocalField(
         _l("Suspended until"),

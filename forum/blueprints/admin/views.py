@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from forum.blueprints.admin import bp
 from forum.blueprints.admin.forms import (
     CountryForm,
+    MemberDataForm,
     ReasonForm,
     RoleForm,
     SuspendForm,
@@ -22,7 +31,7 @@ from forum.errors import NotFound
 from forum.extensions import db, login_manager
 from forum.i18n import current_locale_code
 from forum.models import AccountStatus, ActorType, Role, User
-from forum.services import audit, members, reference
+from forum.services import audit, member_data, members, reference
 from forum.services.permissions import require_admin
 
 
@@ -100,6 +109,7 @@ def _render_user(user: User, status: int = 200, **forms):
     forms.setdefault("role_form", _role_form(user))
     forms.setdefault("suspend_form", SuspendForm(formdata=None))
     forms.setdefault("reason_form", ReasonForm(formdata=None))
+    forms.setdefault("data_form", MemberDataForm(formdata=None))
     log = db.session.scalars(
         audit.audit_query(target_type="user", target_id=user.id).limit(20)
     ).all()
@@ -190,6 +200,32 @@ def erase_user(user_id: int):
         members.erase_account(current_user, user, reason=form.reason.data)
         flash(_("The account is erased."), "success")
     return redirect(url_for("admin.view_user", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/data", methods=["POST"])
+def download_user_data(user_id: int):
+    """Send a member's data as a JSON file; the audit log records the download."""
+    user = _user_or_404(user_id)
+    form = MemberDataForm()
+    if form.validate_on_submit():
+        outcome = submit(
+            form,
+            member_data.download_member_data,
+            current_user,
+            user,
+            reason=form.reason.data or "",
+        )
+        if outcome.ok:
+            return _json_attachment(outcome.value, f"agora-{user.username}-data.json")
+    return _render_user(user, 422, data_form=form)
+
+
+def _json_attachment(document: str, filename: str) -> Response:
+    return Response(
+        document,
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 def _country_pages() -> dict:

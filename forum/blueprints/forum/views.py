@@ -195,6 +195,8 @@ def permalink(post_id: int):
 def reply(thread_id: int):
     """Answer a thread or one of its posts, with a preview and quoting."""
     thread = threads.get_thread(current_user, thread_id)
+    # No form where the answer would be refused (a deleted or locked thread).
+    threads.check_open_for_replies(current_user, thread)
     form = ReplyForm()
     parent = _parent_for_form(form, thread)
     quoted = request.args.get("quote", type=int)

@@ -30,6 +30,7 @@ from forum.labels import (
 )
 from forum.models import SECTIONS, ProjectStatus
 from forum.services.attachments import ACCEPTED_TYPES
+from forum.services.practice_review import REASON_MAX
 from forum.services.practices import (
     CONTACT_MAX,
     ORGANISATION_MAX,
@@ -240,4 +241,30 @@ class AdoptionForm(FlaskForm):
         _l("A short note"),
         description=_l("Where, since when, and what you changed (500 characters)."),
         render_kw={"rows": 3, "maxlength": 500, "dir": "auto"},
+    )
+
+
+class ReviewForm(FlaskForm):
+    """A moderator's comment; the button pressed (`action`) says what to do."""
+
+    # The review services name the comment "reason" in their errors.
+    service_fields = {"reason": "comment"}
+
+    comment = TextAreaField(
+        _l("Comment for the author"),
+        id="review-comment",
+        description=_l(
+            "Required to ask for changes or to reject: say what to change, or why."
+        ),
+        render_kw={"rows": 4, "maxlength": REASON_MAX, "dir": "auto"},
+    )
+
+
+class WithdrawForm(FlaskForm):
+    """A moderator's reason for taking a published practice out of the library."""
+
+    reason = TextAreaField(
+        _l("Reason for withdrawing it from the library, sent to the author"),
+        id="withdraw-reason",
+        render_kw={"rows": 3, "maxlength": REASON_MAX, "dir": "auto"},
     )

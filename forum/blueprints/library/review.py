@@ -7,8 +7,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from forum.blueprints.forms import Outcome, submit
 from forum.blueprints.library import bp
 from forum.blueprints.library.actions import attempt, back_to_practice
+from forum.blueprints.library.forms import ReviewForm, WithdrawForm
+from forum.blueprints.library.views import practice_page
 from forum.errors import ValidationError
 from forum.services import practice_review, practices, threads
 from forum.services.permissions import require_moderator
@@ -59,10 +62,14 @@ def review_practice(practice_id: int):
     if action not in REVIEW_ACTIONS:
         raise ValidationError(_("Choose to publish, ask for changes or reject."))
     service, argument, done = REVIEW_ACTIONS[action]
-    comment = request.form.get("comment", "")
-    if attempt(service, current_user, practice, **{argument: comment}).ok:
-        flash(str(done), "success")
-    return back_to_practice(practice.id)
+    form = ReviewForm()
+    if form.validate():
+        comment = form.comment.data or ""
+        if submit(form, service, current_user, practice, **{argument: comment}).ok:
+            flash(str(done), "success")
+            return back_to_practice(practice.id)
+    # Shown again with the error and the comment as typed.
+    return practice_page(practice, review_form=form, status=422)
 
 
 @bp.route("/practices/<int:practice_id>/feature", methods=["POST"])
@@ -86,12 +93,19 @@ def feature_practice(practice_id: int):
 def withdraw_practice(practice_id: int):
     """Take a published practice out of the library, with a reason."""
     practice = practices.get_practice(current_user, practice_id)
-    reason = request.form.get("reason", "")
-    if attempt(
-        practice_review.withdraw_practice, current_user, practice, reason=reason
-    ).ok:
+    form = WithdrawForm()
+    if form.validate() and _withdraw(form, practice).ok:
         flash(_("The practice is withdrawn from the library."), "success")
-    return back_to_practice(practice.id)
+        return back_to_practice(practice.id)
+    # Shown again with the error and the reason as typed.
+    return practice_page(practice, withdraw_form=form, status=422)
+
+
+def _withdraw(form: WithdrawForm, practice) -> Outcome:
+    reason = form.reason.data or ""
+    return submit(
+        form, practice_review.withdraw_practice, current_user, practice, reason=reason
+    )
 
 
 @bp.route("/threads/<int:thread_id>/promote", methods=["POST"])

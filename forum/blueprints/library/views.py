@@ -11,9 +11,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from forum.blueprints.forms import Outcome, submit
 from forum.blueprints.library import bp
-from forum.blueprints.library.actions import attempt, back_to_practice
-from forum.blueprints.library.forms import AdoptionForm
+from forum.blueprints.library.actions import back_to_practice
+from forum.blueprints.library.forms import AdoptionForm, ReviewForm, WithdrawForm
 from forum.blueprints.paging import page_number
 from forum.errors import NotFound
 from forum.i18n import SPOKEN_LANGUAGES
@@ -117,21 +118,25 @@ def _feed_url(filters: dict, countries, themes) -> str:
 @bp.route("/practices/<int:practice_id>")
 def view_practice(practice_id: int):
     """Show a practice, with what its reader, author or moderator can do."""
-    practice = practices.get_practice(current_user, practice_id)
+    return practice_page(practices.get_practice(current_user, practice_id))
+
+
+def practice_page(
+    practice,
+    *,
+    adoption_form: AdoptionForm | None = None,
+    review_form: ReviewForm | None = None,
+    withdraw_form: WithdrawForm | None = None,
+    status: int = 200,
+):
+    """Render a practice's page; a refused form comes back with its errors."""
     moderator = moderates_practice(current_user, practice)
     is_author = _is_author(practice)
     echoes = adoptions.adoptions_of(practice) if practice.is_published else []
     mine = next((a for a in echoes if a.user_id == _viewer_id()), None)
-    # Members only: a form renders a per-session CSRF token, which would
-    # make a visitor's page uncacheable (forum.page_cache).
-    adoption_form = None
-    if current_user.is_authenticated:
-        adoption_form = AdoptionForm(formdata=None, obj=mine)
-        if mine is None:
-            adoption_form.organisation.data = current_user.organisation
     content = practices.snapshot(practice)
     pending = practice.pending_revision if is_author or moderator else None
-    return render_template(
+    page = render_template(
         "library/practice.html",
         practice=practice,
         content=content,
@@ -143,8 +148,31 @@ def view_practice(practice_id: int):
         pending=pending,
         adoptions=echoes,
         my_adoption=mine,
-        adoption_form=adoption_form,
+        adoption_form=adoption_form or _adoption_form(mine),
+        **_moderator_forms(moderator, review_form, withdraw_form),
     )
+    return page, status
+
+
+def _moderator_forms(moderator: bool, review_form, withdraw_form) -> dict:
+    # Empty for moderators, unless one came back refused; nobody else gets them.
+    if not moderator:
+        return {"review_form": None, "withdraw_form": None}
+    return {
+        "review_form": review_form or ReviewForm(formdata=None),
+        "withdraw_form": withdraw_form or WithdrawForm(formdata=None),
+    }
+
+
+def _adoption_form(mine) -> AdoptionForm | None:
+    # Members only: a form renders a per-session CSRF token, which would
+    # make a visitor's page uncacheable (forum.page_cache).
+    if not current_user.is_authenticated:
+        return None
+    form = AdoptionForm(formdata=None, obj=mine)
+    if mine is None:
+        form.organisation.data = current_user.organisation
+    return form
 
 
 def changed_parts(before: dict, after: dict) -> list[str]:
@@ -209,10 +237,16 @@ def adopt(practice_id: int):
     """Say that one's organisation adopted or adapted the practice."""
     practice = practices.get_practice(current_user, practice_id)
     form = AdoptionForm()
-    if not form.validate():
-        flash(_("Please check the form and try again."), "error")
+    if form.validate() and _record_adoption(form, practice).ok:
+        flash(_("Thank you: your organisation is listed."), "success")
         return back_to_practice(practice.id, "adoptions")
-    outcome = attempt(
+    # Shown again with the errors and the statement as typed.
+    return practice_page(practice, adoption_form=form, status=422)
+
+
+def _record_adoption(form: AdoptionForm, practice) -> Outcome:
+    return submit(
+        form,
         adoptions.record_adoption,
         current_user,
         practice,
@@ -220,9 +254,6 @@ def adopt(practice_id: int):
         note=form.note.data or "",
         organisation=form.organisation.data or "",
     )
-    if outcome.ok:
-        flash(_("Thank you: your organisation is listed."), "success")
-    return back_to_practice(practice.id, "adoptions")
 
 
 @bp.route("/adoptions/<int:adoption_id>/remove", methods=["POST"])

@@ -94,9 +94,15 @@ def _aware(moment: datetime | None, zone: str) -> datetime | None:
 
 
 class InviteForm(FlaskForm):
+    # The invitation service reports unknown names as "facilitators".
+    service_fields = {"facilitators": "usernames"}
+
     usernames = StringField(
         _l("Invite members"),
-        validators=[DataRequired(), Length(max=2000)],
+        validators=[
+            DataRequired(message=_l("Give at least one username.")),
+            Length(max=2000),
+        ],
         description=_l("Usernames separated by commas."),
     )
     submit = SubmitField(_l("Invite"))

@@ -119,7 +119,13 @@ def view_workshop(workshop_id: int):
     return _workshop_page(workshop)
 
 
-def _workshop_page(workshop, *, cancel_form: CancelForm | None = None, status=200):
+def _workshop_page(
+    workshop,
+    *,
+    invite_form: InviteForm | None = None,
+    cancel_form: CancelForm | None = None,
+    status=200,
+):
     facilitator = workshops.is_facilitator(current_user, workshop)
     page = render_template(
         "workshops/workshop.html",
@@ -132,7 +138,7 @@ def _workshop_page(workshop, *, cancel_form: CancelForm | None = None, status=20
         registered=workshops.registered_count(workshop),
         # Facilitators only: a form's CSRF token would make the page
         # personal, and so uncacheable for visitors (forum.page_cache).
-        invite_form=InviteForm() if facilitator else None,
+        invite_form=(invite_form or InviteForm()) if facilitator else None,
         cancel_form=(cancel_form or CancelForm()) if facilitator else None,
     )
     return page, status
@@ -166,11 +172,12 @@ def invite(workshop_id: int):
     form = InviteForm()
     if form.validate_on_submit():
         names = form.usernames.data.split(",")
-        invited = workshops.invite(current_user, workshop, names)
-        flash(_("%(n)d members invited.", n=len(invited)), "success")
-    else:
-        flash(_("Give at least one username."), "error")
-    return redirect(url_for("workshops.view_workshop", workshop_id=workshop.id))
+        outcome = submit(form, workshops.invite, current_user, workshop, names)
+        if outcome.ok:
+            flash(_("%(n)d members invited.", n=len(outcome.value)), "success")
+            return redirect(url_for("workshops.view_workshop", workshop_id=workshop.id))
+    # Shown again with the error and the names as typed.
+    return _workshop_page(workshop, invite_form=form, status=422)
 
 
 @bp.route("/workshops/<int:workshop_id>/cancel", methods=["POST"])
