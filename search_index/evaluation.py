@@ -36,8 +36,9 @@ _BITS_OF_BYTE = [
 ]
 # About how many bytes of postings (4 a document) and bitsets to keep.
 MAX_CACHED_BYTES = 96 * 2**20
-# Results of phrases, prefixes... kept until the index changes.
-MAX_CACHED_OTHERS = 256
+# About how many bytes of results of phrases, prefixes... to keep (until the
+# index changes; the least recently used go first).
+MAX_CACHED_OTHER_BYTES = 32 * 2**20
 # Beyond this many matches, walking the date order beats sorting the matches.
 DATE_WALK_THRESHOLD = 4096
 WORDS_CACHED = 200_000  # words whose analysis the snippets remember
@@ -99,7 +100,8 @@ class SegmentCache:
         self._segments: dict[str, _Segment] = {}
         self._postings: OrderedDict[tuple, _Postings] = OrderedDict()
         self._cached = 0
-        self._generic: dict[tuple, tuple[int, dict[int, float]]] = {}
+        self._generic: OrderedDict[tuple, tuple[int, dict[int, float]]] = OrderedDict()
+        self._generic_bytes = 0
         self._generation = None
         self._words: dict[int, tuple[object, dict[str, str | None]]] = {}
 
@@ -116,6 +118,7 @@ class SegmentCache:
         if generation != self._generation:
             self._generation = generation
             self._generic.clear()
+            self._generic_bytes = 0
             for key in [key for key in self._segments if key not in current]:
                 del self._segments[key]
             for key in [key for key in self._postings if key[0] not in current]:
@@ -197,15 +200,18 @@ class SegmentCache:
         """Return (bitset, {docnum: score}) of any query, through Whoosh's matcher."""
         cache_key = (key, leaf)
         found = self._generic.get(cache_key)
-        if found is None:
-            scores = {}
-            matcher = leaf.matcher(subsearcher)
-            while matcher.is_active():
-                scores[matcher.id()] = matcher.score()
-                matcher.next()
-            if len(self._generic) >= MAX_CACHED_OTHERS:
-                self._generic.clear()
-            found = self._generic[cache_key] = (bits_of(scores, size), scores)
+        if found is not None:
+            self._generic.move_to_end(cache_key)
+            return found
+        scores = {}
+        matcher = leaf.matcher(subsearcher)
+        while matcher.is_active():
+            scores[matcher.id()] = matcher.score()
+            matcher.next()
+        found = self._generic[cache_key] = (bits_of(scores, size), scores)
+        self._generic_bytes += _generic_size(found)
+        while self._generic_bytes > MAX_CACHED_OTHER_BYTES and len(self._generic) > 1:
+            self._generic_bytes -= _generic_size(self._generic.popitem(last=False)[1])
         return found
 
     def dates(self, key: str, reader) -> tuple[list, array]:
@@ -228,6 +234,12 @@ class SegmentCache:
         if entry is None or len(entry[1]) > WORDS_CACHED:
             entry = self._words[id(analyzer)] = (analyzer, {})
         return entry[1]
+
+
+def _generic_size(found: tuple[int, dict[int, float]]) -> int:
+    """About how many bytes a kept result takes (bitset, and 100 a score)."""
+    bits, scores = found
+    return bits.bit_length() // 8 + 100 * len(scores) + 200
 
 
 # Evaluating a query in one segment -------------------------------------------

@@ -153,3 +153,42 @@ def test_page_past_the_end_shows_the_last_page(index):
     last = index.search("cooperative", per_page=10, page=999)
     assert last.page == 999 and last.hits
     assert last.hits == index.search("cooperative", per_page=10, page=last.pages).hits
+
+
+def _phrase_matchers_opened(index, monkeypatch, text: str) -> int:
+    from whoosh.query import Phrase
+
+    opened = []
+    original = Phrase.matcher
+
+    def counting(self, searcher, context=None):
+        opened.append(self.fieldname)
+        return original(self, searcher, context)
+
+    monkeypatch.setattr(Phrase, "matcher", counting)
+    index.search(text)
+    monkeypatch.setattr(Phrase, "matcher", original)
+    return len(opened)
+
+
+def test_a_repeated_phrase_is_answered_from_what_was_kept(index, monkeypatch):
+    first = index.search('"olive oil"')
+    assert _phrase_matchers_opened(index, monkeypatch, '"olive oil"') == 0
+    assert index.search('"olive oil"').total == first.total > 0
+
+
+def test_kept_phrases_stay_within_their_memory_the_oldest_going_first(
+    index, monkeypatch
+):
+    from search_index import evaluation
+
+    index.search('"olive oil"')
+    index.search('"social cooperatives"')
+    kept = index._cache._generic_bytes
+    assert kept > 0
+    # Room for about one phrase: the older one goes, the newer one stays.
+    monkeypatch.setattr(evaluation, "MAX_CACHED_OTHER_BYTES", kept // 2)
+    index.search('"cleaning contracts"')
+    assert index._cache._generic_bytes <= kept // 2 or len(index._cache._generic) == 1
+    assert _phrase_matchers_opened(index, monkeypatch, '"cleaning contracts"') == 0
+    assert _phrase_matchers_opened(index, monkeypatch, '"olive oil"') > 0
