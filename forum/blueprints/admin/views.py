@@ -5,7 +5,6 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from flask import (
-    Response,
     current_app,
     flash,
     redirect,
@@ -25,6 +24,7 @@ from forum.blueprints.admin.forms import (
     SuspendForm,
     ThemeForm,
 )
+from forum.blueprints.downloads import member_data_file
 from forum.blueprints.forms import choices, form_status, submit
 from forum.blueprints.paging import page_number
 from forum.errors import NotFound
@@ -216,16 +216,8 @@ def download_user_data(user_id: int):
             reason=form.reason.data or "",
         )
         if outcome.ok:
-            return _json_attachment(outcome.value, f"agora-{user.username}-data.json")
+            return member_data_file(outcome.value, user.username)
     return _render_user(user, 422, data_form=form)
-
-
-def _json_attachment(document: str, filename: str) -> Response:
-    return Response(
-        document,
-        mimetype="application/json",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
 
 
 def _country_pages() -> dict:

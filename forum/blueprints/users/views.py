@@ -5,7 +5,6 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from flask import (
-    Response,
     abort,
     current_app,
     flash,
@@ -18,6 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 
+from forum.blueprints.downloads import member_data_file
 from forum.blueprints.forms import form_status, submit
 from forum.blueprints.redirects import safe_next
 from forum.blueprints.users import bp
@@ -139,12 +139,7 @@ def download_data():
     if request.method == "GET":
         return render_template("users/data.html")
     document = member_data.member_data_json(current_user, current_user)
-    filename = f"agora-{current_user.username}-data.json"
-    return Response(
-        document,
-        mimetype="application/json",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return member_data_file(document, current_user.username)
 
 
 @bp.route("/settings/erase", methods=["GET", "POST"])
