@@ -45,8 +45,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from uuid import uuid4
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.databases import postgres_database  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
-POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 REDIS_URL = "redis://127.0.0.1:6379/13"
 CHAT_CLIENTS = 3
 SEARCH_WORDS = [
@@ -183,22 +186,6 @@ def write_targets() -> None:
             "workshop": workshop.id,
         }
     print(json.dumps(targets))
-
-
-@contextmanager
-def postgres_database():
-    """Yield the URL of a new PostgreSQL database, dropped afterwards."""
-    import psycopg
-
-    name = f"agora_bench_{os.getpid()}"
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def free_port() -> int:
@@ -648,7 +635,7 @@ def forget_redis_keys() -> None:
 def contextmanager_for(profile: str):
     """Yield the database URL of the profile (None: SQLite in the instance)."""
     if profile == "scaled":
-        with postgres_database() as url:
+        with postgres_database("load") as url:
             yield url
     else:
         yield None

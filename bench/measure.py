@@ -16,16 +16,23 @@ from forum.extensions import db
 from forum.services import demo, reference
 
 
-def bench_app(prefix: str = "agora-bench-"):
-    """Return an app on a new temporary instance: migrated, with the demo members."""
+def bench_app(prefix: str = "agora-bench-", database_uri: str | None = None):
+    """Return an app on a new temporary instance: migrated, with the demo members.
+
+    Its database is SQLite in the instance, or `database_uri` (an empty one).
+    """
     folder = Path(tempfile.mkdtemp(prefix=prefix))
-    app = create_app(
-        {
-            "INSTANCE_PATH": str(folder),
-            "RATELIMIT_ENABLED": False,
-            "WTF_CSRF_ENABLED": False,
-        }
-    )
+    config = {
+        "INSTANCE_PATH": str(folder),
+        "RATELIMIT_ENABLED": False,
+        "WTF_CSRF_ENABLED": False,
+        # The pages' own cost: a visitor's page would otherwise come from the
+        # page cache after the first request (bench/load.py measures that).
+        "PAGE_CACHE_SECONDS": 0,
+    }
+    if database_uri:
+        config["SQLALCHEMY_DATABASE_URI"] = database_uri
+    app = create_app(config)
     with app.app_context():
         upgrade()
         reference.seed_reference_data()

@@ -12,7 +12,7 @@ from flask_migrate import Migrate
 from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -54,3 +54,14 @@ def _tune_sqlite(dbapi_connection, connection_record) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
+
+
+def refresh_statistics(connection) -> None:
+    """After a bulk load, let PostgreSQL's planner see the rows just written.
+
+    Autovacuum analyses new rows in its own time, or never where it is turned
+    off; until then the planner takes large tables for empty ones and walks
+    thousands of rows in nested loops. SQLite plans from its indexes alone.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("ANALYZE"))

@@ -79,6 +79,7 @@ AUDIT_ACTION_LABELS = {
     "practice.minor_edit": _l("Minor edit of a practice"),
     "practice.feature": _l("Practice featured"),
     "practice.unfeature": _l("Practice no longer featured"),
+    "practice.remove_file": _l("File removed from a published practice"),
     "practice.remove_adoption": _l("Adoption removed"),
     "workshop.create": _l("Workshop scheduled"),
     "workshop.edit": _l("Workshop changed"),

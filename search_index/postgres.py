@@ -171,6 +171,8 @@ class PostgresSearchIndex:
                     "GROUP BY word"
                 )
             )
+        # Fresh statistics, or the planner takes the new tables for empty ones.
+        self.optimise()
         return count
 
     def rebuild_in_parts(self, parts, *, progress=None, **_options) -> int:
@@ -223,12 +225,17 @@ class PostgresSearchIndex:
         by_date = sort == "date" or tree is None
         page = max(1, page)
         with self._session() as connection:
-            counts = _facets(connection, condition, facets)
-            total = counts.pop("", {}).get("", 0)
             first = (page - 1) * per_page
+            counts, found = _matches(
+                connection, condition, rank, by_date, facets, first, per_page
+            )
+            total = counts.pop("", {}).get("", 0)
             if first >= total > 0:  # past the end, show the last page
                 first = (math.ceil(total / per_page) - 1) * per_page
-            rows = _hits(connection, condition, rank, by_date, first, per_page)
+                found = _matches(
+                    connection, condition, rank, by_date, (), first, per_page
+                )[1]
+            rows = _documents_in_order(connection, found)
             suggestion = suggest(connection, text) if total == 0 else None
         words = _QueryWords(tree) if snippets else None
         return Results(
@@ -394,9 +401,21 @@ def _remove(connection, doc_ids: list[str]) -> None:
 # Searching ----------------------------------------------------------------------
 
 
-def _facets(connection, condition, facets: Sequence[str]) -> dict:
-    """Return {facet: {value: count}} over all matches, and the total under ''."""
-    parts = [sql.SQL("SELECT '', '', count(*) FROM matches")]
+# The matches' columns read once: facet values, and what ranks and orders hits.
+_MATCH_COLUMNS = sql.SQL(", ").join(map(sql.Identifier, (*FACETS, "doc_id", "date")))
+_HIT_COLUMNS = (
+    "doc_id, kind, record_id, heading, url, excerpt, language, country, themes, date"
+)
+
+
+def _matches(connection, condition, rank, by_date, facets, first: int, count: int):
+    """Count the matches per facet value and pick one page of them, in one pass.
+
+    Return ({facet: {value: count}} with the total under '', [(doc_id, score)]
+    of the page in order). Ranking reads every match's words, the slow part
+    of a common word: one query reads them once for the counts and the page.
+    """
+    parts = [sql.SQL("SELECT '', '', count(*), NULL::float8 FROM matches")]
     for name in facets:
         column = sql.Identifier(name)
         if name in ARRAY_FACETS:
@@ -407,46 +426,56 @@ def _facets(connection, condition, facets: Sequence[str]) -> dict:
             continue
         parts.append(
             sql.SQL(
-                "SELECT {name}, value, count(*) FROM "
+                "SELECT {name}, value, count(*), NULL FROM "
                 "(SELECT {value} AS value FROM matches) v "
                 "WHERE value <> '' GROUP BY value"
             ).format(name=sql.Literal(name), value=value)
         )
-    # Only the facet columns: the text and its vectors stay on disk.
-    columns = sql.SQL(", ").join(map(sql.Identifier, FACETS))
-    query = sql.SQL(
-        "WITH matches AS MATERIALIZED (SELECT {} FROM {} WHERE {}) {}"
-    ).format(
-        columns,
-        sql.Identifier(DOCUMENTS),
-        condition,
-        sql.SQL(" UNION ALL ").join(parts),
-    )
-    counts: dict[str, dict[str, int]] = {}
-    for name, value, count in connection.execute(query):
-        shown = value.upper() if name == "country" else value
-        counts.setdefault(name, {})[shown] = count
-    return {
-        name: dict(sorted(found.items(), key=lambda item: (-item[1], item[0])))
-        for name, found in counts.items()
-    }
-
-
-def _hits(connection, condition, rank, by_date: bool, first: int, count: int):
     order = "date DESC NULLS LAST, seq" if by_date else "score DESC, seq"
+    parts.append(
+        sql.SQL(
+            "(SELECT NULL, doc_id, NULL, score FROM matches "
+            "ORDER BY {order} LIMIT {count} OFFSET {first})"
+        ).format(
+            order=sql.SQL(order), count=sql.Literal(count), first=sql.Literal(first)
+        )
+    )
+    # Only these columns: the text and its vectors are read for the rank alone.
     query = sql.SQL(
-        "SELECT doc_id, kind, record_id, heading, url, excerpt, language, country, "
-        "themes, date, {rank} AS score FROM {documents} WHERE {condition} "
-        "ORDER BY {order} LIMIT {count} OFFSET {first}"
+        "WITH matches AS MATERIALIZED "
+        "(SELECT {columns}, seq, {rank} AS score FROM {documents} WHERE {condition}) "
+        "{parts}"
     ).format(
+        columns=_MATCH_COLUMNS,
         rank=rank,
         documents=sql.Identifier(DOCUMENTS),
         condition=condition,
-        order=sql.SQL(order),
-        count=sql.Literal(count),
-        first=sql.Literal(first),
+        parts=sql.SQL(" UNION ALL ").join(parts),
     )
-    return connection.execute(query).fetchall()
+    counts: dict[str, dict[str, int]] = {}
+    page: list[tuple[str, float]] = []
+    for name, value, number, score in connection.execute(query):
+        if name is None:
+            page.append((value, score))
+            continue
+        shown = value.upper() if name == "country" else value
+        counts.setdefault(name, {})[shown] = number
+    ordered = {
+        name: dict(sorted(found.items(), key=lambda item: (-item[1], item[0])))
+        for name, found in counts.items()
+    }
+    return ordered, page
+
+
+def _documents_in_order(connection, page: list[tuple[str, float]]) -> list[tuple]:
+    """Return the stored fields of the page's documents, in its order, with scores."""
+    if not page:
+        return []
+    query = sql.SQL("SELECT {} FROM {} WHERE doc_id = ANY(%s)").format(
+        sql.SQL(_HIT_COLUMNS), sql.Identifier(DOCUMENTS)
+    )
+    rows = {row[0]: row for row in connection.execute(query, [[d for d, _ in page]])}
+    return [(*rows[doc], score) for doc, score in page if doc in rows]
 
 
 class _QueryWords(dict):

@@ -66,3 +66,21 @@ def new_database(prefix: str) -> Iterator[str]:
     finally:
         # WITH (FORCE) ends the connections a server or index may still hold.
         administer(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def analysed_tables(engine, since=None) -> set[str]:
+    """Return the tables someone ran ANALYZE on (after `since`, a server time).
+
+    Autovacuum's own runs count apart (last_autoanalyze): these are the
+    application's.
+    """
+    with engine.connect() as connection:
+        return set(
+            connection.scalars(
+                text(
+                    "SELECT relname FROM pg_stat_user_tables "
+                    "WHERE last_analyze >= coalesce(:since, '-infinity'::timestamptz)"
+                ),
+                {"since": since},
+            )
+        )

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, text
 
 from forum import create_app
 from forum.extensions import db
@@ -17,6 +17,7 @@ from forum.services.reference import DATA_DIR
 from forum.services.visibility import public_posts
 from tests.conftest import _test_config, fresh_database_uri
 from tests.factories import fresh_session
+from tests.postgres_databases import analysed_tables
 
 DEMO_THREADS = DATA_DIR / "demo_threads.json"
 
@@ -229,6 +230,15 @@ def test_generated_forum_is_consistent(runner):
     first = session.scalar(select(func.min(Thread.id)))
     assert session.scalar(select(func.count()).where(Post.thread_id == first)) == 40
     assert session.scalar(select(func.max(Post.depth))) >= 2
+
+
+def test_generate_gives_postgresql_statistics_of_its_rows(runner, app):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite plans from its indexes alone")
+    with db.engine.connect() as connection:
+        started = connection.scalar(text("SELECT clock_timestamp()"))
+    forum(runner, *GENERATE)
+    assert {"threads", "posts", "thread_themes"} <= analysed_tables(db.engine, started)
 
 
 def test_generated_threads_show_as_pages(runner, client):

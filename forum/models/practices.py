@@ -23,6 +23,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -216,6 +217,11 @@ class PracticeAttachment(db.Model):
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Added to a published practice by its author: waits for a moderator,
+    # seen until then only by the author and the practice's moderators.
+    pending: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
     practice: Mapped[Practice] = relationship(back_populates="attachments")
 

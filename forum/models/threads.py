@@ -14,6 +14,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -24,6 +25,11 @@ from forum.models.users import User
 
 # Width of one level of a post's materialised path: a zero-padded post id.
 PATH_WIDTH = 10
+# The WHERE of the listings' partial indexes, for each engine that has them.
+NOT_DELETED = {
+    "sqlite_where": text("deleted_at IS NULL"),
+    "postgresql_where": text("deleted_at IS NULL"),
+}
 
 thread_themes = Table(
     "thread_themes",
@@ -42,20 +48,43 @@ class Thread(db.Model):
 
     __tablename__ = "threads"
     # Listings sort public threads pinned first, then by latest activity; the
-    # home page counts public threads per country and lists the featured ones.
+    # home page lists the latest and the featured ones and counts them per
+    # country. Partial indexes (deleted threads left out) that start with
+    # `approved` serve both engines: PostgreSQL reads no order from an index
+    # whose leading column is matched by IS NULL, and SQLite walks an index in
+    # order when its leading column is matched by equality.
     __table_args__ = (
         Index(
-            "ix_threads_listing", "deleted_at", "approved", "pinned", "last_activity_at"
+            "ix_threads_public_latest",
+            "approved",
+            "last_activity_at",
+            "id",
+            **NOT_DELETED,
         ),
         Index(
-            "ix_threads_country_listing",
-            "deleted_at",
+            "ix_threads_public_pinned",
+            "approved",
+            "pinned",
+            "last_activity_at",
+            "id",
+            **NOT_DELETED,
+        ),
+        Index(
+            "ix_threads_public_country",
             "approved",
             "country_code",
+            "pinned",
             "last_activity_at",
+            "id",
+            **NOT_DELETED,
         ),
-        Index("ix_threads_featured", "featured", "last_activity_at"),
-        Index("ix_threads_latest", "deleted_at", "approved", "last_activity_at"),
+        Index(
+            "ix_threads_public_featured",
+            "approved",
+            "featured",
+            "last_activity_at",
+            **NOT_DELETED,
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -112,6 +141,13 @@ class Post(db.Model):
         Index("ix_posts_thread_path", "thread_id", "path"),
         Index("ix_posts_thread_created", "thread_id", "created_at"),
         Index("ix_posts_author_created", "author_id", "created_at"),
+        # The few posts waiting for approval (the moderators' queue and count).
+        Index(
+            "ix_posts_waiting",
+            "thread_id",
+            sqlite_where=text("approved IS 0"),
+            postgresql_where=text("approved IS false"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

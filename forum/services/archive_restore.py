@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Table, bindparam, literal, select, text
 
-from forum.extensions import db
+from forum.extensions import db, refresh_statistics
 from forum.services.archive import (
     BATCH_SIZE,
     CHUNK,
@@ -144,6 +144,7 @@ def import_archive(
             _import_rows(connection, archive, manifest, progress)
             if connection.dialect.name == "postgresql":
                 _reset_sequences(connection)
+            refresh_statistics(connection)
             for entry in manifest["attachments"]:
                 _restore_attachment(archive, entry, written)
                 if progress:

@@ -4,6 +4,10 @@ A file's type is read from its first bytes (the `filetype` library), never
 from its name; only documents and images a reader can open safely are kept.
 Files live in the instance folder under their SHA-256, so the same file
 attached twice is stored once.
+
+A file the author adds to a published practice waits for review like an edit
+of its text: it joins the practice's edit waiting for review, which a
+moderator publishes (the file becomes public) or rejects (the file goes).
 """
 
 from __future__ import annotations
@@ -24,7 +28,18 @@ from forum.columns import MAX_ID
 from forum.errors import NotFound, PermissionDenied, ValidationError
 from forum.extensions import db
 from forum.models import Practice, PracticeAttachment, User
-from forum.services.visibility import can_edit_practice, can_see_practice
+from forum.services import audit
+from forum.services.practices import (
+    NOTE_MAX,
+    queue_edit,
+    same_content,
+    snapshot,
+)
+from forum.services.visibility import (
+    can_edit_practice,
+    can_see_attachment,
+    moderates_practice,
+)
 
 # Media types accepted, with the extension a downloaded file gets.
 ACCEPTED_TYPES = {
@@ -112,10 +127,25 @@ def add_attachment(
         media_type=media_type,
         size=len(data),
         sha256=digest,
+        pending=practice.is_published and not moderates_practice(uploader, practice),
     )
     db.session.add(attachment)
+    if attachment.pending:
+        _queue_for_review(uploader, practice, attachment.filename)
     db.session.commit()
     return attachment
+
+
+def _queue_for_review(uploader: User, practice: Practice, filename: str) -> None:
+    """Put the practice in the review queue: its waiting edit, else its text as is."""
+    waiting = practice.pending_revision
+    content = waiting.content if waiting is not None else snapshot(practice)
+    notes = [
+        waiting.note if waiting is not None else "",
+        _("File added: %(name)s", name=filename),
+    ]
+    note = "; ".join(part for part in notes if part)[:NOTE_MAX]
+    queue_edit(uploader, practice, content, note=note)
 
 
 def _store(digest: str, data: bytes) -> None:
@@ -140,10 +170,15 @@ def get_attachment(viewer, practice: Practice, attachment_id) -> PracticeAttachm
     if (
         attachment is None
         or attachment.practice_id != practice.id
-        or not can_see_practice(viewer, practice)
+        or not can_see_attachment(viewer, attachment)
     ):
         raise NotFound(_("This file does not exist or is not visible."))
     return attachment
+
+
+def visible_attachments(viewer, practice: Practice) -> list[PracticeAttachment]:
+    """Return the files of a practice `viewer` may see, in the order added."""
+    return [a for a in practice.attachments if can_see_attachment(viewer, a)]
 
 
 def file_path(attachment: PracticeAttachment) -> Path:
@@ -155,13 +190,63 @@ def file_path(attachment: PracticeAttachment) -> Path:
 
 
 def remove_attachment(actor: User, attachment: PracticeAttachment) -> None:
-    """Remove a file from a practice (the bytes go when nothing else uses them)."""
-    if not can_edit_practice(actor, attachment.practice):
+    """Remove a file from a practice (the bytes go when nothing else uses them).
+
+    No review: an author may take back their own file, but the audit log
+    keeps every file taken off a published practice."""
+    practice = attachment.practice
+    if not can_edit_practice(actor, practice):
         raise PermissionDenied(_("You cannot edit this practice."))
     digest = attachment.sha256
-    db.session.delete(attachment)
+    if practice.is_published:
+        _log_removal(actor, practice, attachment)
+    practice.attachments.remove(attachment)
+    if attachment.pending:
+        _drop_empty_edit(practice)
     db.session.commit()
     forget_unused([digest])
+
+
+def _log_removal(
+    actor: User, practice: Practice, attachment: PracticeAttachment
+) -> None:
+    audit.record_action(
+        actor,
+        "practice.remove_file",
+        target_type="practice",
+        target_id=practice.id,
+        target_label=practice.title,
+        details={"file": attachment.filename, "was_waiting": attachment.pending},
+        country_code=practice.country_code,
+        theme_slugs=practice.theme_slugs,
+    )
+
+
+def _drop_empty_edit(practice: Practice) -> None:
+    """Take the practice out of the review queue when nothing is left to review."""
+    waiting = practice.pending_revision
+    if waiting is None or any(a.pending for a in practice.attachments):
+        return
+    if same_content(waiting.content, snapshot(practice)):
+        practice.pending_revision = None
+        db.session.delete(waiting)
+
+
+def approve_pending_files(practice: Practice) -> None:
+    """Show a practice's files waiting for review to every reader (not committed)."""
+    for attachment in practice.attachments:
+        if attachment.pending:
+            attachment.pending = False
+
+
+def drop_pending_files(practice: Practice) -> list[str]:
+    """Delete a practice's files waiting for review (not committed).
+
+    Return their SHA-256 for `forget_unused` after the commit."""
+    dropped = [a for a in practice.attachments if a.pending]
+    for attachment in dropped:
+        practice.attachments.remove(attachment)
+    return [attachment.sha256 for attachment in dropped]
 
 
 def forget_unused(digests) -> None:

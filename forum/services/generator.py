@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, insert, select, text
 
 from forum.columns import utcnow
-from forum.extensions import db
+from forum.extensions import db, refresh_statistics
 from forum.markup import render_markdown
 from forum.models import AccountStatus, Country, Post, Role, Theme, Thread, User
 from forum.models import thread_themes as thread_themes_table
@@ -183,6 +183,8 @@ def generate(
     first_practice = _generate_practices(practices, seed, end) if practices else None
     first_thread = _generate_threads(threads, posts, seed, big_thread, end)
     _resync_sequences()
+    db.session.commit()
+    refresh_statistics(db.session.connection())
     db.session.commit()
     return Generated(threads, posts, members, first_thread, practices, first_practice)
 

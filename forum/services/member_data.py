@@ -85,7 +85,7 @@ SECTIONS = {
     )),
     "files_uploaded": (PracticeAttachment, "uploader_id", (
         "id", "practice_id", "filename", "media_type", "size", "sha256",
-        "created_at",
+        "created_at", "pending",
     )),
     "adoptions": (PracticeAdoption, "user_id", (
         "practice_id", "kind", "organisation", "note", "created_at",

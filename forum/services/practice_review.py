@@ -2,7 +2,9 @@
 
 Only a moderator whose countries or themes cover a practice reviews it. The
 first publication opens the practice's discussion thread; later reviews
-concern edits proposed while the published text stays online.
+concern edits proposed while the published text stays online, and the files
+its author added meanwhile: publishing the edit shows them to every reader,
+rejecting it deletes them, asking for changes leaves them waiting.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from forum.models import (
     Thread,
     User,
 )
-from forum.services import audit, notifications, search, threads
+from forum.services import attachments, audit, notifications, search, threads
 from forum.services.practices import (
     apply_content,
     check_complete,
@@ -116,6 +118,7 @@ def publish_practice(
         revision.state = RevisionState.PUBLISHED
         revision.review_comment = comment
         practice.pending_revision = None
+        attachments.approve_pending_files(practice)
     else:
         check_complete(snapshot(practice))
         practice.state = PracticeState.PUBLISHED
@@ -166,16 +169,19 @@ def reject_practice(moderator: User, practice: Practice, *, reason: str) -> Prac
     _require_reviewer(moderator, practice)
     reason = _reason(reason, required=True)
     revision = _under_review(practice)
+    dropped = []
     if revision is not None:
         revision.state = RevisionState.REJECTED
         revision.review_comment = reason
         practice.pending_revision = None
+        dropped = attachments.drop_pending_files(practice)
     else:
         practice.state = PracticeState.REJECTED
     practice.review_comment = reason
     practice.reviewed_by_id = moderator.id
     _log(moderator, "practice.reject", practice, reason)
     db.session.commit()
+    attachments.forget_unused(dropped)
     notifications.on_practice_reviewed(
         practice, moderator, NotificationKind.PRACTICE_REJECTED
     )

@@ -51,6 +51,7 @@ ORGANISATION_MAX = 200
 CONTACT_MAX = 500
 LINKS_MAX = 10
 LINK_MAX = 500
+NOTE_MAX = 300  # an editor's note on an edit waiting for review
 FIRST_YEAR = 1900
 # Sections a practice needs before review; the others may stay empty.
 REQUIRED_SECTIONS = ("context", "actions", "results")
@@ -504,7 +505,7 @@ def edit_practice(
     if not can_edit_practice(editor, practice):
         raise PermissionDenied(_("You cannot edit this practice."))
     content = clean_content(data)
-    note = _text(note, field="note", limit=300)
+    note = _text(note, field="note", limit=NOTE_MAX)
     if practice.original_id is not None and content["language"] != practice.language:
         _check_translation(
             db.session.get(Practice, practice.original_id), content["language"]
@@ -516,7 +517,7 @@ def edit_practice(
         db.session.commit()
         return practice
     before = snapshot(practice)
-    if _same(before, content):
+    if same_content(before, content):
         return practice
     if moderates_practice(editor, practice) or (
         minor and is_minor_change(before, content)
@@ -533,13 +534,18 @@ def edit_practice(
     return _propose_edit(editor, practice, content, note=note)
 
 
-def _same(before: Mapping, after: Mapping) -> bool:
+def same_content(before: Mapping, after: Mapping) -> bool:
+    """Say whether two versions of a practice have the same content."""
     return all(before.get(n) == after.get(n) for n in CONTENT_FIELDS)
 
 
 def _publish_edit_now(
     editor: User, practice: Practice, content: Mapping, *, minor: bool, note: str
 ) -> Practice:
+    waiting = practice.pending_revision
+    if waiting is not None and same_content(waiting.content, snapshot(practice)):
+        # It holds only files for review: publishing it must not undo this edit.
+        waiting.content = dict(content)
     apply_content(practice, content)
     db.session.add(
         PracticeRevision(
@@ -569,6 +575,16 @@ def _publish_edit_now(
 def _propose_edit(
     editor: User, practice: Practice, content: Mapping, *, note: str
 ) -> Practice:
+    queue_edit(editor, practice, content, note=note)
+    db.session.commit()
+    return practice
+
+
+def queue_edit(
+    editor: User, practice: Practice, content: Mapping, *, note: str
+) -> PracticeRevision:
+    """Make `content` the edit of a published practice waiting for review
+    (the one already waiting is reused; not committed)."""
     revision = practice.pending_revision
     if revision is None:
         revision = PracticeRevision(practice_id=practice.id)
@@ -581,8 +597,7 @@ def _propose_edit(
     db.session.flush()
     practice.pending_revision = revision
     practice.submitted_at = utcnow()
-    db.session.commit()
-    return practice
+    return revision
 
 
 def pending_content(practice: Practice) -> dict | None:

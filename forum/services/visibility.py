@@ -12,6 +12,7 @@ from sqlalchemy.sql import ColumnElement
 from forum.models import (
     Post,
     Practice,
+    PracticeAttachment,
     PracticeState,
     Thread,
     User,
@@ -128,6 +129,23 @@ def can_see_practice(viewer, practice: Practice) -> bool:
     return practice.state != PracticeState.DRAFT and moderates_practice(
         viewer, practice
     )
+
+
+def can_see_attachment(viewer, attachment: PracticeAttachment) -> bool:
+    """Say whether `viewer` may see a file: one waiting for review is for its
+    uploader, the practice's author and its moderators only."""
+    practice = attachment.practice
+    if not can_see_practice(viewer, practice):
+        return False
+    if not attachment.pending:
+        return True
+    viewer_id = _viewer_id(viewer)
+    if viewer_id is not None and viewer_id in (
+        attachment.uploader_id,
+        practice.author_id,
+    ):
+        return True
+    return moderates_practice(viewer, practice)
 
 
 def can_edit_practice(viewer, practice: Practice) -> bool:

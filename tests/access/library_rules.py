@@ -116,6 +116,13 @@ LIBRARY = [
         label="submitted",
     ),
     Case(
+        "GET",
+        PRACTICE + "/files/<int:attachment_id>/<path:filename>",
+        "/practices/{practice}/files/{waiting_attachment}/new-budget.pdf",
+        REVIEW_READERS,
+        label="waiting for review",
+    ),
+    Case(
         "POST",
         PRACTICE + "/files/<int:attachment_id>/remove",
         "/practices/{practice}/files/{attachment}/remove",

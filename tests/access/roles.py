@@ -142,12 +142,16 @@ def make_forum(users: dict[str, User]) -> dict[str, int]:
 
 
 def make_library(users: dict[str, User]) -> dict[str, int | str]:
-    """Practices by "author" in every state, a file, an adoption by "member"."""
+    """Practices by "author" in every state, files, an adoption by "member"."""
     author, reviewer = users["author"], users["global_moderator"]
     published = make_published_practice(author, reviewer, title="Solidarity grocery")
     with current_app.test_request_context():
+        # The reviewer's file is public at once; the author's waits for review.
         attachment = attachments.add_attachment(
-            author, published, stream=io.BytesIO(PDF), filename="budget.pdf"
+            reviewer, published, stream=io.BytesIO(PDF), filename="budget.pdf"
+        )
+        waiting_file = attachments.add_attachment(
+            author, published, stream=io.BytesIO(PDF), filename="new-budget.pdf"
         )
     draft = make_practice(author, title="A draft kept private")
     submitted = make_practice(author, title="A practice under review")
@@ -170,6 +174,7 @@ def make_library(users: dict[str, User]) -> dict[str, int | str]:
         "attachment": attachment.id,
         "attachment_name": attachment.filename,
         "submitted_attachment": submitted_file.id,
+        "waiting_attachment": waiting_file.id,
         "adoption": adoption.id,
     }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from forum.blueprints.api.openapi import openapi_document
 from forum.columns import utcnow
 from forum.extensions import db
 from forum.models import AuditEntry, Country, Flag, Post, Theme, Thread
@@ -21,6 +22,14 @@ def tunisia_moderator(app):
 @pytest.fixture
 def scoped(api_as, tunisia_moderator):
     return api_as(tunisia_moderator)
+
+
+@pytest.fixture
+def documented(app):
+    """Return the status codes the OpenAPI document gives a POST operation."""
+    with app.test_request_context():
+        paths = openapi_document()["paths"]
+    return lambda path: {int(code) for code in paths[path]["post"]["responses"]}
 
 
 @pytest.fixture
@@ -296,9 +305,10 @@ def test_waiting_post_out_of_scope_is_not_even_visible(scoped, french, action):
     assert reload(post).approved is False
 
 
-def test_approving_a_published_post_is_409(scoped, tunisian):
+def test_approving_a_published_post_is_a_documented_409(scoped, tunisian, documented):
     post = make_reply(tunisian)
     assert_json_error(scoped.post(f"/posts/{post.id}/approve"), 409, "conflict")
+    assert 409 in documented("/posts/{post_id}/approve")
 
 
 # Queues: flags and posts waiting for approval ----------------------------------
@@ -374,6 +384,39 @@ def test_resolving_with_an_unknown_action_is_422(scoped, tunisian):
     open_flag = flag(make_reply(tunisian))
     response = scoped.post(f"/flags/{open_flag.id}/resolve", json={"action": "burn"})
     assert_json_error(response, 422, "invalid")
+
+
+def test_resolving_a_settled_flag_is_a_documented_409(scoped, tunisian, documented):
+    settled = flag(make_reply(tunisian))
+    scoped.post(f"/flags/{settled.id}/resolve", json={"action": "dismiss"})
+
+    response = scoped.post(f"/flags/{settled.id}/resolve", json={"action": "hide"})
+
+    assert_json_error(response, 409, "conflict")
+    assert 409 in documented("/flags/{flag_id}/resolve")
+
+
+@pytest.mark.parametrize(
+    ("action", "data"),
+    [
+        ("pin", {}),
+        ("lock", {}),
+        ("feature", {}),
+        ("delete", {"reason": "Again"}),
+        ("move", {"themes": ["social-finance"]}),
+        ("rename", {"title": "Another title"}),
+    ],
+)
+def test_acting_on_a_deleted_thread_is_a_documented_409(
+    api_as, moderator, tunisian, documented, action, data
+):
+    tunisian.deleted_at = utcnow()
+    db.session.commit()
+
+    response = api_as(moderator).post(f"/threads/{tunisian.id}/{action}", json=data)
+
+    assert_json_error(response, 409, "conflict")
+    assert 409 in documented(f"/threads/{{thread_id}}/{action}")
 
 
 def test_resolving_an_unknown_flag_is_404(scoped):

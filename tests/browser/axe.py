@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules/axe-core/axe.min.js"
-BLOCKING_IMPACTS = ("serious", "critical")
+BLOCKING_IMPACTS = ("moderate", "serious", "critical")
 
 _RUN_AXE = """async () => {
   const results = await axe.run(document, { resultTypes: ["violations"] });
@@ -37,7 +37,7 @@ def axe_source() -> str:
 
 
 def blocking_violations(page) -> list[dict]:
-    """Run axe on the page as it is now; return its serious and critical violations."""
+    """Run axe on the page as it is now; return its violations that are not minor."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(axe_source())
     violations = page.evaluate(_RUN_AXE)

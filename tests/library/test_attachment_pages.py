@@ -7,11 +7,13 @@ import struct
 import zlib
 
 import pytest
+from flask import current_app
 from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import PracticeAttachment
-from tests.factories import make_user
+from forum.services import practice_review
+from tests.factories import make_user, reload
 from tests.library.factories import make_practice, make_published_practice
 
 PDF = (
@@ -59,6 +61,12 @@ def attachment_named(name: str) -> PracticeAttachment:
     )
 
 
+def approve_files(practice) -> None:
+    """Publish the edit that holds the author's new files (they become public)."""
+    with current_app.test_request_context():
+        practice_review.publish_practice(make_user(role="moderator"), reload(practice))
+
+
 def test_edit_page_offers_an_upload_form(client, maria):
     practice = make_published_practice(maria)
     page = client.get(f"/practices/{practice.id}/edit").text
@@ -74,6 +82,7 @@ def test_pdf_is_accepted_and_downloaded_as_an_attachment(client, maria):
     assert response.headers["Location"] == f"/practices/{practice.id}/edit#files"
     attachment = attachment_named("Annual report 2023.pdf")
     assert attachment.media_type == "application/pdf"
+    approve_files(practice)
     url = f"/practices/{practice.id}/files/{attachment.id}/{attachment.filename}"
     assert (
         f'href="{url.replace(" ", "%20")}"'
@@ -132,6 +141,7 @@ def test_only_editors_upload_and_remove(client, browser, maria):
     practice = make_published_practice(maria)
     upload(client, practice, PDF, "plan.pdf")
     attachment = attachment_named("plan.pdf")
+    approve_files(practice)
     stranger = browser(make_user().email)
     assert upload(stranger, practice, PDF, "mine.pdf").status_code == 403
     remove = f"/practices/{practice.id}/files/{attachment.id}/remove"

@@ -158,6 +158,15 @@ def test_sort_by_date_and_pagination(index):
     assert found(index.search("", sort="date", per_page=3, page=3)) == ["practice:7"]
 
 
+def test_a_page_past_the_end_shows_the_last_page(index):
+    past = index.search("", sort="date", per_page=3, page=99)
+    assert found(past) == ["practice:7"]
+    assert past.total == len(DOCUMENTS)
+    by_rank = index.search("cooperative", per_page=1, page=99)
+    assert len(by_rank.hits) == 1
+    assert by_rank.hits[0].doc_id == found(index.search("cooperative"))[-1]
+
+
 def test_snippets_mark_matches_and_escape_html(make_index):
     search_index = make_index()
     search_index.add(

@@ -16,6 +16,8 @@ class Action(NamedTuple):
     summary: str
     reason_required: bool = False
     fixed: dict = {}
+    # Refused with 409 when the record's state forbids it (a deleted thread...).
+    may_conflict: bool = True
 
 
 THREAD_ACTIONS = {
@@ -33,7 +35,7 @@ THREAD_ACTIONS = {
 
 POST_ACTIONS = {
     "hide": Action("hide_post", "Hide a post", reason_required=True),
-    "unhide": Action("unhide_post", "Show a hidden post again"),
+    "unhide": Action("unhide_post", "Show a hidden post again", may_conflict=False),
     "reject": Action(
         "reject_post", "Reject a post waiting for approval", reason_required=True
     ),

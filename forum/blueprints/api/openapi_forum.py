@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from forum.blueprints.api.actions import POST_ACTIONS, THREAD_ACTIONS
+from forum.blueprints.api.actions import POST_ACTIONS, THREAD_ACTIONS, Action
 from forum.blueprints.api.openapi_builders import (
     body,
     error_responses,
@@ -162,6 +162,8 @@ SCHEMAS = {
 }
 
 AUTH_ERRORS = (400, 401, 403, 404, 422)
+# Moderation refuses what the state forbids: a deleted thread, a settled flag.
+MODERATION_ERRORS = (*AUTH_ERRORS, 409)
 
 
 def _action(
@@ -173,6 +175,7 @@ def _action(
     *,
     body_required: bool = False,
     status: int = 200,
+    errors: tuple[int, ...] = AUTH_ERRORS,
 ) -> dict:
     """Describe a POST action on a thread or a post."""
     return {
@@ -183,7 +186,7 @@ def _action(
             "requestBody": body(request, required=body_required),
             "responses": {
                 **ok(response, status=status),
-                **error_responses(*AUTH_ERRORS),
+                **error_responses(*errors),
             },
         }
     }
@@ -203,6 +206,7 @@ def _moderation_paths() -> dict:
             ref("ThreadSummary"),
             _reason(action.reason_required),
             body_required=action.reason_required,
+            errors=_moderation_errors(action),
         )
     for name, action in POST_ACTIONS.items():
         paths[f"/posts/{{post_id}}/{name}"] = _action(
@@ -212,8 +216,13 @@ def _moderation_paths() -> dict:
             ref("Post"),
             _reason(action.reason_required),
             body_required=action.reason_required,
+            errors=_moderation_errors(action),
         )
     return paths
+
+
+def _moderation_errors(action: Action) -> tuple[int, ...]:
+    return MODERATION_ERRORS if action.may_conflict else AUTH_ERRORS
 
 
 PATHS = {
@@ -322,6 +331,7 @@ PATHS = {
         "thread_id",
         ref("ThreadSummary"),
         obj([], country=STRING, themes=SLUGS, reason=REASON),
+        errors=MODERATION_ERRORS,
     ),
     "/threads/{thread_id}/rename": _action(
         "renameThread",
@@ -330,6 +340,7 @@ PATHS = {
         ref("ThreadSummary"),
         obj(["title"], title=STRING, reason=REASON),
         body_required=True,
+        errors=MODERATION_ERRORS,
     ),
     "/threads/{thread_id}/merge": _action(
         "mergeThreads",
@@ -338,6 +349,7 @@ PATHS = {
         ref("ThreadSummary"),
         obj(["target_id"], target_id=INTEGER, reason=REASON),
         body_required=True,
+        errors=MODERATION_ERRORS,
     ),
     "/threads/{thread_id}/split": _action(
         "splitThread",
@@ -352,6 +364,7 @@ PATHS = {
         ),
         body_required=True,
         status=201,
+        errors=MODERATION_ERRORS,
     ),
     "/posts/{post_id}/approve": _action(
         "approvePost",
@@ -359,6 +372,7 @@ PATHS = {
         "post_id",
         ref("Post"),
         obj([]),
+        errors=MODERATION_ERRORS,
     ),
     "/moderation/flags": {
         "get": {
@@ -392,7 +406,10 @@ PATHS = {
                     reason=REASON,
                 )
             ),
-            "responses": {**ok(ref("Flag")), **error_responses(*AUTH_ERRORS)},
+            "responses": {
+                **ok(ref("Flag")),
+                **error_responses(*MODERATION_ERRORS),
+            },
         }
     },
 }

@@ -46,11 +46,24 @@ def upload_attachment(practice_id: int):
             filename=upload.filename or "",
         )
         if outcome.ok:
-            flash(_("%(name)s is attached.", name=outcome.value.filename), "success")
+            flash(*_attached_message(outcome.value))
             return _files_of(practice.id)
     page = EditPracticeForm(formdata=None, data=stored_input(practice))
     page.fill_choices(current_locale_code())
     return render_edit(practice, page, upload_form=form, status=422)
+
+
+def _attached_message(attachment) -> tuple[str, str]:
+    if attachment.pending:
+        return (
+            _(
+                "%(name)s is attached. Readers will see it once a moderator "
+                "has reviewed it.",
+                name=attachment.filename,
+            ),
+            "info",
+        )
+    return _("%(name)s is attached.", name=attachment.filename), "success"
 
 
 @bp.route("/practices/<int:practice_id>/files/<int:attachment_id>/<path:filename>")
@@ -67,7 +80,7 @@ def download_attachment(practice_id: int, attachment_id: int, filename: str):
     )
     response.headers["Content-Security-Policy"] = FILE_POLICY
     response.headers["X-Content-Type-Options"] = "nosniff"
-    if not practice.is_published:
+    if not practice.is_published or attachment.pending:
         # Only its author and moderators may read it: no shared cache keeps it.
         response.cache_control.public = False
         response.cache_control.private = True

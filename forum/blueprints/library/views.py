@@ -26,7 +26,7 @@ from forum.labels import (
     STATE_LABELS,
 )
 from forum.models import SECTIONS, PracticeState, RevisionState
-from forum.services import adoptions, practices, reference
+from forum.services import adoptions, attachments, practices, reference
 from forum.services.visibility import can_edit_practice, moderates_practice
 
 PER_PAGE = 20
@@ -142,6 +142,7 @@ def practice_page(
         content=content,
         changes=changed_parts(content, pending.content) if pending else [],
         versions=practices.language_versions(current_user, practice),
+        files=attachments.visible_attachments(current_user, practice),
         moderator=moderator,
         is_author=is_author,
         can_edit=can_edit_practice(current_user, practice),

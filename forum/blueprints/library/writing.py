@@ -18,7 +18,7 @@ from forum.blueprints.library.forms import (
 from forum.errors import PermissionDenied, ValidationError
 from forum.i18n import SPOKEN_LANGUAGES, current_locale_code
 from forum.models import Practice, PracticeState
-from forum.services import practice_review, practices
+from forum.services import attachments, practice_review, practices
 from forum.services.visibility import can_edit_practice, moderates_practice
 
 OPEN_STATES = (PracticeState.DRAFT, PracticeState.CHANGES_REQUESTED)
@@ -44,6 +44,7 @@ def render_edit(
         practice=practice,
         form=form,
         upload_form=upload_form or AttachmentForm(formdata=None),
+        files=attachments.visible_attachments(current_user, practice),
         pending=practice.pending_revision,
         moderator=moderates_practice(current_user, practice),
         can_submit=practice.state in OPEN_STATES
