@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -120,9 +121,10 @@ def main() -> None:
     queries = searches(app)
     _administer(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
     _administer(f"CREATE DATABASE {DATABASE}")
+    whoosh_folder = Path(tempfile.mkdtemp(prefix="agora-bench-idx-"))
     try:
         backends = {
-            "whoosh": SearchIndex(Path(tempfile.mkdtemp(prefix="agora-bench-idx-"))),
+            "whoosh": SearchIndex(whoosh_folder),
             "postgres": PostgresSearchIndex(index_url()),
         }
         totals = {}
@@ -142,6 +144,8 @@ def main() -> None:
         backends["postgres"].close()
     finally:
         _administer(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        shutil.rmtree(whoosh_folder, ignore_errors=True)
+        shutil.rmtree(app.instance_path, ignore_errors=True)
 
 
 if __name__ == "__main__":
